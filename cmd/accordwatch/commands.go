@@ -1,0 +1,331 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/accordwatch/accordwatch/extractors/analysis"
+	"github.com/accordwatch/accordwatch/extractors/article"
+	"github.com/accordwatch/accordwatch/extractors/catalog"
+	"github.com/accordwatch/accordwatch/extractors/eval"
+	"github.com/accordwatch/accordwatch/pipeline/config"
+	"github.com/accordwatch/accordwatch/pipeline/daemon"
+	"github.com/accordwatch/accordwatch/pipeline/digest"
+	"github.com/accordwatch/accordwatch/store"
+	"github.com/accordwatch/accordwatch/store/sqlstore"
+)
+
+// DefaultConfig is the configuration file used when --config is not given.
+const DefaultConfig = "configs/accordwatch.yaml"
+
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("accordwatch "+name, flag.ContinueOnError)
+	return fs
+}
+
+// loadConfig reads the configuration and applies environment variables and
+// flags, in that order of precedence (flags win).
+func loadConfig(path string, natsURL, dsn, dataDir string) (config.Config, error) {
+	cfg := config.Default()
+	if path != "" {
+		c, err := config.Load(path)
+		if err != nil {
+			if !(errors.Is(err, os.ErrNotExist) && path == DefaultConfig) {
+				return config.Config{}, err
+			}
+		} else {
+			cfg = c
+		}
+	}
+	cfg.ApplyEnv(os.Getenv)
+	if natsURL != "" {
+		cfg.NATS.URL = natsURL
+	}
+	if dsn != "" {
+		cfg.Store.DSN = dsn
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	return cfg, nil
+}
+
+func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlags("run")
+	cfgPath := fs.String("config", DefaultConfig, "configuration file")
+	natsURL := fs.String("nats-url", "", "external NATS server URL (default: embedded server)")
+	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
+	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	verbose := fs.Bool("v", false, "debug logging")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	cfg, err := loadConfig(*cfgPath, *natsURL, *dsn, *dataDir)
+	if err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := newLogger(stderr, level)
+	d, err := daemon.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	runErr := d.Run(ctx)
+	closeErr := d.Close()
+	log.Info("stopped", "counters", d.Stats.Snapshot())
+	return errors.Join(runErr, closeErr)
+}
+
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading standard input: %w", err)
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return b, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func cmdAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlags("analyze")
+	html := fs.Bool("html", false, "the input is an HTML page: extract the article first")
+	pageURL := fs.String("url", "", "the page's URL (with --html)")
+	published := fs.String("published", "", "publication date YYYY-MM-DD (overrides the page's)")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: analyze takes one FILE or -", errUsage)
+	}
+	body, err := readInput(fs.Arg(0), stdin)
+	if err != nil {
+		return err
+	}
+	doc := analysis.Document{}
+	if *html {
+		art, err := article.Extract(body, "", *pageURL)
+		if err != nil {
+			return fmt.Errorf("extracting %s: %w", fs.Arg(0), err)
+		}
+		doc.Title = art.Title
+		doc.Text = art.Title + "\n\n" + art.Text
+		doc.Published = art.Published
+	} else {
+		doc.Text = string(body)
+	}
+	if strings.TrimSpace(doc.Text) == "" {
+		return fmt.Errorf("%s: no text to analyse", fs.Arg(0))
+	}
+	if *published != "" {
+		t, err := time.Parse("2006-01-02", *published)
+		if err != nil {
+			return fmt.Errorf("%w: --published %q: want YYYY-MM-DD", errUsage, *published)
+		}
+		doc.Published = t
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return err
+	}
+	res, err := analysis.New(cat).Analyze(ctx, doc)
+	if err != nil {
+		return err
+	}
+	return writeJSON(stdout, res)
+}
+
+func cmdExtract(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlags("extract")
+	pageURL := fs.String("url", "", "the page's URL")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: extract takes one FILE or -", errUsage)
+	}
+	body, err := readInput(fs.Arg(0), stdin)
+	if err != nil {
+		return err
+	}
+	art, err := article.Extract(body, "", *pageURL)
+	if err != nil {
+		return fmt.Errorf("extracting %s: %w", fs.Arg(0), err)
+	}
+	out := struct {
+		Title     string   `json:"title"`
+		Authors   []string `json:"authors"`
+		Published string   `json:"published,omitempty"`
+		Site      string   `json:"site,omitempty"`
+		Text      string   `json:"text"`
+	}{Title: art.Title, Authors: art.Authors, Site: art.SiteName, Text: art.Text}
+	if out.Authors == nil {
+		out.Authors = []string{}
+	}
+	if !art.Published.IsZero() {
+		out.Published = art.Published.Format(time.RFC3339)
+	}
+	return writeJSON(stdout, out)
+}
+
+func cmdEval(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("eval")
+	gold := fs.String("gold", filepath.Join("..", "shared", "corpus", "gold.jsonl"), "gold file")
+	asJSON := fs.Bool("json", false, "print the scores as one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return err
+	}
+	scores, reports, err := eval.Run(ctx, analysis.New(cat), *gold)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		return enc.Encode(scores)
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	for _, r := range reports {
+		if len(r.MissedStances)+len(r.SpuriousStance)+len(r.MissedQuotes)+len(r.SpuriousQuotes)+len(r.WrongSpeakers) == 0 {
+			fmt.Fprintf(w, "== %s: all correct\n", r.ID)
+			continue
+		}
+		fmt.Fprintf(w, "== %s\n", r.ID)
+		for _, t := range r.MissedStances {
+			fmt.Fprintf(w, "  missed stance:   %s\n", t)
+		}
+		for _, s := range r.SpuriousStance {
+			fmt.Fprintf(w, "  spurious stance: %s %s %s [%s] %q\n", s.Actor, s.Accord, s.Stance, s.Rule, clip(s.Evidence, 110))
+		}
+		for _, q := range r.MissedQuotes {
+			fmt.Fprintf(w, "  missed quote:    %q (%s)\n", q.StartsWith, q.Speaker)
+		}
+		for _, q := range r.SpuriousQuotes {
+			fmt.Fprintf(w, "  spurious quote:  %q (%s)\n", clip(q.Text, 70), q.Speaker)
+		}
+		for _, s := range r.WrongSpeakers {
+			fmt.Fprintf(w, "  wrong speaker:   %s\n", s)
+		}
+	}
+	fmt.Fprintf(w, "\nstances  P %.3f  R %.3f  F1 %.3f  (tp %d fp %d fn %d)   polarity F1 %.3f\n",
+		scores.StancePrecision, scores.StanceRecall, scores.StanceF1, scores.StanceTP, scores.StanceFP, scores.StanceFN, scores.PolarityF1)
+	fmt.Fprintf(w, "quotes   P %.3f  R %.3f  speaker accuracy %.3f  (tp %d fp %d fn %d)\n",
+		scores.QuotePrecision, scores.QuoteRecall, scores.SpeakerAccuracy, scores.QuoteTP, scores.QuoteFP, scores.QuoteFN)
+	return nil
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+func cmdDigest(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("digest")
+	cfgPath := fs.String("config", DefaultConfig, "configuration file")
+	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
+	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	date := fs.String("date", "", "the day, YYYY-MM-DD, in the configured time zone (default today)")
+	format := fs.String("format", "md", "md, json or csv")
+	out := fs.String("out", "", "write to FILE instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	cfg, err := loadConfig(*cfgPath, "", *dsn, *dataDir)
+	if err != nil {
+		return err
+	}
+	loc := cfg.Location()
+	if *date == "" {
+		*date = time.Now().In(loc).Format("2006-01-02")
+	}
+	st, err := sqlstore.Open(ctx, cfg.StoreDSN())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := buildDigest(ctx, st, *date, loc)
+	if err != nil {
+		return err
+	}
+	return writeDigest(d, *format, *out, stdout)
+}
+
+func writeDigest(d digest.Digest, format, out string, stdout io.Writer) error {
+	if out == "" {
+		return digest.Write(stdout, d, format)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return fmt.Errorf("digest: %w", err)
+	}
+	if err := digest.Write(f, d, format); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// buildDigest reads the changes recorded on date (in loc) from st.
+func buildDigest(ctx context.Context, st store.Store, date string, loc *time.Location) (digest.Digest, error) {
+	from, to, err := digest.Day(date, loc)
+	if err != nil {
+		return digest.Digest{}, fmt.Errorf("%w: --date: %v", errUsage, err)
+	}
+	changes, err := st.Changes(ctx, from, to)
+	if err != nil {
+		return digest.Digest{}, err
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return digest.Digest{}, err
+	}
+	return digest.Build(date, loc, changes, catalogNames(cat), time.Now()), nil
+}
+
+// catalogNames returns a lookup of display names for the digest.
+func catalogNames(cat *catalog.Catalog) func(kind, id string) string {
+	return func(kind, id string) string {
+		switch kind {
+		case "actor":
+			if a, ok := cat.Actor(id); ok {
+				return a.Name
+			}
+		case "accord":
+			if a, ok := cat.Accord(id); ok {
+				return a.Name
+			}
+		}
+		return id
+	}
+}

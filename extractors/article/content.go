@@ -1,0 +1,541 @@
+package article
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Class and id patterns, after readability.js, that mark boilerplate.
+var (
+	// unlikelyRe marks containers that are removed unless they also match
+	// maybeRe (e.g. "article-header" survives, "site-header" does not).
+	unlikelyRe = regexp.MustCompile(`(?i)-ad-|(?:^|[\s_-])ads?(?:$|[\s_-])|advert|ai2html|banner|breadcrumb|combx|comment|community|cookie|consent|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscribe|subscription|promo|recommend|toolbar|signup|paywall|outbrain|taboola|most-?read|most-?popular|trending|byline|caption|credit|masthead|navbar|nav-|skip-|modal|overlay|login|donate|more-stories|read-?more|read-?next|tags`)
+	// maybeRe rescues containers whose class also says they hold content.
+	maybeRe = regexp.MustCompile(`(?i)and|article|body|column|content|main|shadow|story|entry`)
+	// alwaysRe marks containers that are removed even when maybeRe matches,
+	// unless they hold a large amount of unlinked paragraph text (which
+	// happens with layout classes such as "content has-sidebar").
+	alwaysRe = regexp.MustCompile(`(?i)comment|disqus|cookie|consent|gdpr|newsletter|share|social|outbrain|taboola|related|sidebar|breadcrumb|subscribe|promo|paywall|recommend|most-?read|advert`)
+	// positiveRe and negativeRe weight candidate containers.
+	positiveRe = regexp.MustCompile(`(?i)article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story`)
+	negativeRe = regexp.MustCompile(`(?i)-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|caption|byline|author|credit`)
+	// hiddenStyleRe matches inline styles that hide an element.
+	hiddenStyleRe = regexp.MustCompile(`(?i)display\s*:\s*none|visibility\s*:\s*hidden`)
+)
+
+// boilerplateRoles are ARIA roles of page chrome.
+var boilerplateRoles = map[string]bool{
+	"navigation": true, "complementary": true, "contentinfo": true, "banner": true,
+	"dialog": true, "alertdialog": true, "menu": true, "menubar": true, "search": true, "alert": true,
+}
+
+// removedTags are dropped from the page before looking for the content.
+var removedTags = map[atom.Atom]bool{
+	atom.Nav: true, atom.Aside: true, atom.Footer: true, atom.Header: true,
+	atom.Figcaption: true, atom.Dialog: true, atom.Menu: true, atom.Input: true,
+	atom.Label: true, atom.Link: true, atom.Meta: true, atom.Video: true, atom.Audio: true,
+	atom.Picture: true, atom.Img: true, atom.Source: true, atom.Map: true,
+}
+
+// blockTags end the current paragraph when they start or end.
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Blockquote: true, atom.Br: true, atom.Caption: true,
+	atom.Center: true, atom.Dd: true, atom.Details: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
+	atom.Fieldset: true, atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true,
+	atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true,
+	atom.Hr: true, atom.Li: true, atom.Main: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Td: true, atom.Th: true,
+	atom.Tr: true, atom.Ul: true,
+}
+
+// minParagraph is the length below which a text block does not count
+// towards a container's score.
+const minParagraph = 25
+
+// extractText returns the paragraphs of the main content under root, which
+// it modifies. With strict set, containers are also removed on the strength
+// of their class and id.
+func extractText(root *html.Node, strict bool) []string {
+	prune(root, strict)
+	top, scores := topCandidate(root)
+	if top == nil {
+		return nil
+	}
+	var paras []string
+	for _, n := range contentNodes(top, scores) {
+		cleanConditionally(n)
+		paras = appendParagraphs(paras, n)
+	}
+	return paras
+}
+
+// prune removes non-content elements from the tree under n.
+func prune(n *html.Node, strict bool) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch c.Type {
+		case html.CommentNode:
+			n.RemoveChild(c)
+		case html.ElementNode:
+			if isBoilerplate(c, strict) {
+				n.RemoveChild(c)
+			} else {
+				prune(c, strict)
+			}
+		}
+		c = next
+	}
+}
+
+// isBoilerplate reports whether element n is page chrome rather than
+// article content.
+func isBoilerplate(n *html.Node, strict bool) bool {
+	if invisible[n.DataAtom] || removedTags[n.DataAtom] {
+		return true
+	}
+	var class, id, role, style string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class":
+			class = a.Val
+		case "id":
+			id = a.Val
+		case "role":
+			role = strings.ToLower(a.Val)
+		case "style":
+			style = a.Val
+		case "hidden":
+			return true
+		case "aria-hidden":
+			if a.Val == "true" {
+				return true
+			}
+		}
+	}
+	if boilerplateRoles[role] || (style != "" && hiddenStyleRe.MatchString(style)) {
+		return true
+	}
+	switch n.DataAtom {
+	case atom.Form:
+		// Whole ASP.NET pages live inside one <form>; drop only small ones.
+		return paragraphTextLen(n) < 200
+	case atom.Figure:
+		return !hasDescendant(n, atom.Blockquote) && paragraphTextLen(n) < 200
+	case atom.Body, atom.Article, atom.Main, atom.Html:
+		return false
+	}
+	if !strict {
+		return false
+	}
+	key := class + " " + id
+	if strings.TrimSpace(key) == "" {
+		return false
+	}
+	if alwaysRe.MatchString(key) {
+		return !isSubstantial(n)
+	}
+	if unlikelyRe.MatchString(key) && !maybeRe.MatchString(key) {
+		return !isSubstantial(n)
+	}
+	return false
+}
+
+// isSubstantial reports whether n holds so much unlinked paragraph text
+// that a boilerplate-looking class must be a page layout class.
+func isSubstantial(n *html.Node) bool {
+	if paragraphTextLen(n) < 1000 {
+		return false
+	}
+	return linkDensity(n) < 0.25
+}
+
+// hasDescendant reports whether n contains an element of type a.
+func hasDescendant(n *html.Node, a atom.Atom) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == a || hasDescendant(c, a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// paragraphTextLen returns the length of the text in <p> elements under n.
+func paragraphTextLen(n *html.Node) int {
+	total := 0
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.P {
+				total += len(nodeText(c))
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return total
+}
+
+// textStats returns the length of the visible text under n and of the part
+// of it inside links.
+func textStats(n *html.Node) (total, linked int) {
+	var walk func(*html.Node, bool)
+	walk = func(n *html.Node, inLink bool) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				l := len(strings.TrimSpace(c.Data))
+				total += l
+				if inLink {
+					linked += l
+				}
+			case html.ElementNode:
+				if !invisible[c.DataAtom] {
+					walk(c, inLink || c.DataAtom == atom.A)
+				}
+			}
+		}
+	}
+	walk(n, false)
+	return total, linked
+}
+
+// linkDensity returns the fraction of n's text that is inside links.
+func linkDensity(n *html.Node) float64 {
+	total, linked := textStats(n)
+	if total == 0 {
+		return 0
+	}
+	return float64(linked) / float64(total)
+}
+
+// attr returns the value of n's attribute key.
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// classWeight scores n's class and id: +25 for each that looks like
+// content, -25 for each that looks like chrome.
+func classWeight(n *html.Node) float64 {
+	w := 0.0
+	for _, v := range []string{attr(n, "class"), attr(n, "id")} {
+		if v == "" {
+			continue
+		}
+		if negativeRe.MatchString(v) {
+			w -= 25
+		}
+		if positiveRe.MatchString(v) {
+			w += 25
+		}
+	}
+	return w
+}
+
+// initialScore is a container's score before its paragraphs are counted.
+func initialScore(n *html.Node) float64 {
+	s := classWeight(n)
+	switch n.DataAtom {
+	case atom.Div, atom.Article, atom.Main, atom.Section:
+		s += 5
+	case atom.Pre, atom.Td, atom.Blockquote:
+		s += 3
+	case atom.Address, atom.Ol, atom.Ul, atom.Dl, atom.Dd, atom.Dt, atom.Li, atom.Form:
+		s -= 3
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
+		s -= 5
+	}
+	if attr(n, "itemprop") == "articleBody" {
+		s += 50
+	}
+	return s
+}
+
+// isParagraphLike reports whether n is scored as a paragraph: a <p>, <pre>
+// or <td>, or a <div> without block-level children.
+func isParagraphLike(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Pre, atom.Td:
+		return true
+	case atom.Div:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && blockTags[c.DataAtom] && c.DataAtom != atom.Br {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// topCandidate scores the containers under root, readability-style, and
+// returns the best one with the scores of all containers, or nil if the
+// page has no paragraphs.
+func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
+	scores := make(map[*html.Node]float64)
+	var order []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if !isParagraphLike(c) {
+				walk(c)
+				continue
+			}
+			if c.DataAtom == atom.Td {
+				walk(c) // tables used for layout hold the real paragraphs
+			}
+			text := nodeText(c)
+			l := runeLen(text)
+			if l < minParagraph {
+				continue
+			}
+			score := 1 + float64(countCommas(text)) + min(float64(l)/100, 3)
+			level := 0
+			for a := c.Parent; a != nil && a.Type == html.ElementNode && level < 5; a = a.Parent {
+				if _, ok := scores[a]; !ok {
+					scores[a] = initialScore(a)
+					order = append(order, a)
+				}
+				div := 1.0
+				switch {
+				case level == 1:
+					div = 2
+				case level > 1:
+					div = float64(level) * 3
+				}
+				scores[a] += score / div
+				level++
+			}
+		}
+	}
+	walk(root)
+	var (
+		best      *html.Node
+		bestScore float64
+	)
+	for _, n := range order {
+		s := scores[n] * (1 - linkDensity(n))
+		scores[n] = s
+		if best == nil || s > bestScore {
+			best, bestScore = n, s
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	// Climb while the parent is a plain wrapper holding little else.
+	for best.Parent != nil && best.Parent.Type == html.ElementNode && best.Parent.DataAtom != atom.Body && onlyElementChild(best.Parent) == best {
+		best = best.Parent
+	}
+	return best, scores
+}
+
+// onlyElementChild returns n's single element child, or nil if it has none
+// or several, or has text of its own.
+func onlyElementChild(n *html.Node) *html.Node {
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				return nil
+			}
+		case html.ElementNode:
+			if only != nil {
+				return nil
+			}
+			only = c
+		}
+	}
+	return only
+}
+
+// contentNodes returns top and those of its siblings that also look like
+// part of the article, in document order.
+func contentNodes(top *html.Node, scores map[*html.Node]float64) []*html.Node {
+	parent := top.Parent
+	if parent == nil {
+		return []*html.Node{top}
+	}
+	threshold := max(10, scores[top]*0.2)
+	topClass := attr(top, "class")
+	var nodes []*html.Node
+	for s := parent.FirstChild; s != nil; s = s.NextSibling {
+		if s.Type != html.ElementNode {
+			continue
+		}
+		if s == top {
+			nodes = append(nodes, s)
+			continue
+		}
+		bonus := 0.0
+		if topClass != "" && attr(s, "class") == topClass {
+			bonus = scores[top] * 0.2
+		}
+		if sc, ok := scores[s]; ok && sc+bonus >= threshold {
+			nodes = append(nodes, s)
+			continue
+		}
+		if s.DataAtom == atom.P {
+			text := nodeText(s)
+			l := runeLen(text)
+			ld := linkDensity(s)
+			if (l > 80 && ld < 0.25) || (l > 0 && l <= 80 && ld == 0 && strings.ContainsAny(text, ".!?")) {
+				nodes = append(nodes, s)
+			}
+		}
+	}
+	return nodes
+}
+
+// countCommas counts commas, including the CJK ones, in s.
+func countCommas(s string) int {
+	return strings.Count(s, ",") + strings.Count(s, "，") + strings.Count(s, "、") + strings.Count(s, "،")
+}
+
+// cleanConditionally removes, inside the chosen content, lists, tables and
+// containers that look like link lists, image galleries or widgets.
+func cleanConditionally(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			cleanConditionally(c)
+			if isJunkContainer(c) {
+				n.RemoveChild(c)
+			}
+		}
+		c = next
+	}
+}
+
+// isJunkContainer applies readability's conditional-cleaning heuristics to
+// a single container.
+func isJunkContainer(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Div, atom.Section, atom.Ul, atom.Ol, atom.Table, atom.Form, atom.Dl:
+	default:
+		return false
+	}
+	if attr(n, "itemprop") == "articleBody" {
+		return false
+	}
+	text := nodeText(n)
+	if countCommas(text) >= 10 {
+		return false
+	}
+	weight := classWeight(n)
+	if weight < 0 {
+		return true
+	}
+	var p, li, inputs, headings int
+	var count func(*html.Node)
+	count = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.P:
+				p++
+			case atom.Li:
+				li++
+			case atom.Input, atom.Select, atom.Textarea, atom.Button:
+				inputs++
+			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				headings++
+			}
+			count(c)
+		}
+	}
+	count(n)
+	isList := n.DataAtom == atom.Ul || n.DataAtom == atom.Ol
+	ld := linkDensity(n)
+	l := runeLen(text)
+	switch {
+	case isList && ld > 0.5:
+		return true
+	case !isList && li > p+10 && ld > 0.2:
+		return true
+	case inputs > p/3+1:
+		return true
+	case ld > 0.5 && weight < 25:
+		return true
+	case ld > 0.2 && weight < 25 && l < 200 && p == 0:
+		return true
+	case l == 0:
+		return true
+	}
+	return false
+}
+
+// paragraph accumulates the text of one output paragraph.
+type paragraph struct {
+	text   strings.Builder
+	linked int // bytes of text inside links
+	dated  int // bytes of text inside <time> elements
+}
+
+// appendParagraphs appends the text blocks under n to paras, one entry per
+// paragraph, heading, list item or quotation. Blocks that are mostly links
+// (short "read more" teasers) or only a <time> element (datelines) are
+// left out.
+func appendParagraphs(paras []string, n *html.Node) []string {
+	var cur paragraph
+	flush := func() {
+		t := collapseSpace(cur.text.String())
+		visible := len(strings.ReplaceAll(t, " ", ""))
+		mostlyLinks := cur.linked*10 > visible*8 && len(t) < 300
+		onlyDate := cur.dated >= visible
+		if t != "" && !mostlyLinks && !onlyDate {
+			paras = append(paras, t)
+		}
+		cur.text.Reset()
+		cur.linked, cur.dated = 0, 0
+	}
+	var walk func(*html.Node, bool, bool)
+	walk = func(n *html.Node, inLink, inTime bool) {
+		switch n.Type {
+		case html.TextNode:
+			cur.text.WriteString(n.Data)
+			l := len(strings.ReplaceAll(strings.TrimSpace(n.Data), " ", ""))
+			if inLink {
+				cur.linked += l
+			}
+			if inTime {
+				cur.dated += l
+			}
+			return
+		case html.ElementNode:
+			if invisible[n.DataAtom] {
+				return
+			}
+		}
+		block := n.Type == html.ElementNode && blockTags[n.DataAtom]
+		if block {
+			flush()
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inLink || n.DataAtom == atom.A, inTime || n.DataAtom == atom.Time)
+		}
+		if block {
+			flush()
+		}
+	}
+	walk(n, false, false)
+	flush()
+	return paras
+}

@@ -1,0 +1,96 @@
+package article
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestParseDate(t *testing.T) {
+	cet := time.FixedZone("", 2*3600)
+	cases := []struct {
+		in   string
+		want time.Time
+	}{
+		{"2024-05-03T15:47:42+02:00", time.Date(2024, 5, 3, 15, 47, 42, 0, cet)},
+		{"2024-05-03T15:47:42.389Z", time.Date(2024, 5, 3, 15, 47, 42, 389e6, time.UTC)},
+		{"2024-05-03T15:47:42+0200", time.Date(2024, 5, 3, 15, 47, 42, 0, cet)},
+		{"2024-05-03T15:47:42", time.Date(2024, 5, 3, 15, 47, 42, 0, time.UTC)},
+		{"2024-05-03 15:47", time.Date(2024, 5, 3, 15, 47, 0, 0, time.UTC)},
+		{"2024-05-03", time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)},
+		{"Fri, 03 May 2024 13:47:42 GMT", time.Date(2024, 5, 3, 13, 47, 42, 0, time.UTC)},
+		{"Fri, 03 May 2024 15:47:42 +0200", time.Date(2024, 5, 3, 15, 47, 42, 0, cet)},
+		{"May 3, 2024", time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)},
+		{"03.05.2024", time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)},
+		{"1714744062", time.Date(2024, 5, 3, 13, 47, 42, 0, time.UTC)},
+		{"Published 2024-05-03T15:47:42+02:00 by staff", time.Date(2024, 5, 3, 15, 47, 42, 0, cet)},
+		{"", time.Time{}},
+		{"yesterday", time.Time{}},
+		{"0000-00-00", time.Time{}},
+		{"1970-01-01T00:00:00Z", time.Time{}}, // placeholder, not a real date
+	}
+	for _, c := range cases {
+		if got := parseDate(c.in); !got.Equal(c.want) {
+			t.Errorf("parseDate(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCleanAuthors(t *testing.T) {
+	cases := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"By Jane Doe and John Roe"}, []string{"Jane Doe", "John Roe"}},
+		{[]string{"Jane Doe, John Roe & Ann Lee"}, []string{"Jane Doe", "John Roe", "Ann Lee"}},
+		{[]string{"Von Anna Schmidt und Max Müller"}, []string{"Anna Schmidt", "Max Müller"}},
+		{[]string{"Jane Doe", "jane doe", "JANE DOE"}, []string{"Jane Doe"}},
+		{[]string{"https://example.com/staff/jane-doe", "Jane Doe"}, []string{"Jane Doe"}},
+		{[]string{"Elena Oberholzer (obe)"}, []string{"Elena Oberholzer"}},
+		{[]string{"@janedoe", "jane@example.com", "Updated 12:04 PM"}, nil},
+		{[]string{"<b>Jane</b> Doe"}, []string{"Jane Doe"}},
+	}
+	for _, c := range cases {
+		if got := cleanAuthors(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("cleanAuthors(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestStripSiteName(t *testing.T) {
+	cases := []struct{ title, site, host, want string }{
+		{"Talks stall | The Daily Ledger", "The Daily Ledger", "", "Talks stall"},
+		{"Talks stall - The Daily Ledger", "The Daily Ledger", "", "Talks stall"},
+		{"The Daily Ledger: Talks stall", "the daily ledger", "", "Talks stall"},
+		{"Talks stall | Tech | BBC", "", "bbc.co.uk", "Talks stall | Tech"},
+		{"Talks stall - a view from Geneva", "The Daily Ledger", "ledger.example", "Talks stall - a view from Geneva"},
+		{"Russia-Ukraine talks", "Ukraine", "", "Russia-Ukraine talks"},
+	}
+	for _, c := range cases {
+		if got := stripSiteName(c.title, c.site, c.host); got != c.want {
+			t.Errorf("stripSiteName(%q, %q, %q) = %q, want %q", c.title, c.site, c.host, got, c.want)
+		}
+	}
+}
+
+func TestToUTF8(t *testing.T) {
+	cases := []struct {
+		name, in, contentType, want string
+	}{
+		{"declared latin1 but utf-8 bytes", "<meta charset=iso-8859-1><p>caf\xc3\xa9</p>", "", "<meta charset=iso-8859-1><p>café</p>"},
+		{"undeclared windows-1252", "<p>\x93caf\xe9\x94</p>", "", "<p>“café”</p>"},
+		{"header wins over meta", "<meta charset=utf-8><p>caf\xe9</p>", "text/html; charset=ISO-8859-1", "<meta charset=utf-8><p>café</p>"},
+		{"utf-8 BOM", "\xef\xbb\xbf<p>caf\xc3\xa9</p>", "", "<p>café</p>"},
+		{"invalid bytes in utf-8", "<meta charset=utf-8><p>caf\xc3\xa9 \xff</p>", "", "<meta charset=utf-8><p>café \ufffd</p>"},
+	}
+	for _, c := range cases {
+		got, err := toUTF8([]byte(c.in), c.contentType)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if string(got) != c.want {
+			t.Errorf("%s: toUTF8 = %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package stance
+
+import "regexp"
+
+// Values are the seven stance values of the corpus schema.
+const (
+	Signed    = "signed"
+	Ratified  = "ratified"
+	Supports  = "supports"
+	Undecided = "undecided"
+	Declined  = "declined"
+	Opposes   = "opposes"
+	Withdrew  = "withdrew"
+)
+
+// Polarity returns "positive", "negative" or "neutral" for a stance value.
+func Polarity(stance string) string {
+	switch stance {
+	case Signed, Ratified, Supports:
+		return "positive"
+	case Declined, Opposes, Withdrew:
+		return "negative"
+	default:
+		return "neutral"
+	}
+}
+
+// trigger is one pattern of the verb lexicon.
+type trigger struct {
+	rule   string
+	stance string
+	re     *regexp.Regexp
+	// explicit triggers carry their own negation or refusal ("declined to
+	// sign"): the negation check does not apply to them.
+	explicit bool
+	// joining triggers become "declined" when negated ("did not sign").
+	joining bool
+	// needsObject triggers only count when an accord is named or referred
+	// to near them (generic verbs such as "backed" or "left").
+	needsObject bool
+	confidence  float64
+}
+
+const joinVerbs = `(?:sign(?:ed)?(?:\s+(?:on|up))?(?:\s+to)?|join|endorse|ratify|accede(?:\s+to)?|adopt|back|support|take\s+part(?:\s+in)?|participate(?:\s+in)?|put\s+(?:its|their)\s+names?\s+to|add\s+(?:its|their)\s+names?(?:\s+to)?|be\s+(?:a\s+)?(?:part|signator(?:y|ies)|member)s?(?:\s+of)?|commit(?:\s+to)?)\b`
+
+func re(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
+
+// triggers are tried in order; the first pattern to claim a span of text
+// wins, so explicit refusals come before the plain verbs they contain.
+var triggers = []trigger{
+	// declined: explicit refusals.
+	{rule: "declined-to", stance: Declined, explicit: true, confidence: 0.9,
+		re: re(`\b(?:declin|refus)(?:ed|es|e|ing)\s+(?:\w+\s+){0,2}?to\s+(?:formally\s+|officially\s+)?` + joinVerbs)},
+	{rule: "not-in-position", stance: Declined, explicit: true, confidence: 0.9,
+		re: re(`\bnot\s+(?:yet\s+|currently\s+)?(?:be\s+)?(?:in\s+a\s+position|able|prepared|ready|willing)\s+to\s+(?:formally\s+)?` + joinVerbs)},
+	{rule: "chose-not-to", stance: Declined, explicit: true, confidence: 0.85,
+		re: re(`\b(?:chose|choose|chooses|decided|decides|opted|opts|elected)\s+not\s+to\s+(?:formally\s+)?` + joinVerbs)},
+	{rule: "refusal-to", stance: Declined, explicit: true, confidence: 0.75,
+		re: re(`\b(?:refusal|decision\s+not|reluctance|unwillingness)\s+(?:\w+\s+){0,3}?to\s+` + joinVerbs)},
+	{rule: "stayed-out", stance: Declined, explicit: true, confidence: 0.8,
+		re: re(`\b(?:stay(?:ed|s|ing)?|remain(?:ed|s|ing)?|kept|keeps?|sat|sits?)\s+(?:out(?:side)?|away|aloof|on\s+the\s+sidelines)\b`)},
+	{rule: "opted-out", stance: Declined, explicit: true, confidence: 0.8,
+		re: re(`\bopt(?:ed|s|ing)?\s+out\b`)},
+	{rule: "did-not-sign", stance: Declined, explicit: true, confidence: 0.8,
+		re: re(`\b(?:did\s+not|didn['’]t|does\s+not|doesn['’]t|would\s+not|wouldn['’]t|will\s+not|won['’]t|could\s+not|couldn['’]t|cannot|can['’]t|is\s+not\s+going\s+to|are\s+not\s+going\s+to|never)\s+(?:formally\s+|officially\s+)?(?:sign(?:ed)?(?:\s+(?:on|up))?|join|endorse|ratify|accede)\b`)},
+	// withdrew.
+	{rule: "withdrew-from", stance: Withdrew, confidence: 0.9,
+		re: re(`\b(?:withdr[ae]w|withdrawn|withdraws?|withdrawing|withdrawal)\s+(?:\w+\s+){0,3}?from\b`)},
+	{rule: "pulled-out", stance: Withdrew, confidence: 0.9,
+		re: re(`\b(?:pull(?:ed|s|ing)?|bow(?:ed|s|ing)?)\s+out\s+of\b`)},
+	{rule: "suspended-participation", stance: Withdrew, confidence: 0.85,
+		re: re(`\bsuspend(?:ed|s|ing)?\s+(?:its|their|his|her)\s+(?:participation|membership|signature|support)\b`)},
+	{rule: "quit", stance: Withdrew, confidence: 0.7, needsObject: true,
+		re: re(`\b(?:quit(?:s|ting)?|exit(?:ed|s|ing)?|renounc(?:ed|es|ing))\b`)},
+	// opposes.
+	{rule: "urged-not-to", stance: Opposes, explicit: true, confidence: 0.85,
+		re: re(`\b(?:urg|call)(?:ed|es|e|ing|s)?\s+(?:on\s+)?(?:\S+\s+){0,5}?not\s+to\s+(?:sign|ratify|join|adopt|endorse|back|support)\b`)},
+	{rule: "voted-against", stance: Opposes, confidence: 0.9,
+		re: re(`\bvot(?:ed|es|e|ing)\s+against\b`)},
+	{rule: "rejected", stance: Opposes, confidence: 0.8,
+		re: re(`\b(?:reject(?:ed|s|ing)?|rejection\s+of|oppos(?:ed|es|e|ing)|opposition\s+to|criticis(?:ed|es|e|ing)|criticiz(?:ed|es|e|ing)|condemn(?:ed|s|ing)?|denounc(?:ed|es|e|ing)|slamm(?:ed|ing)|objected\s+to|object\s+to|objects\s+to|(?:campaign|lobb(?:i|y)|argu|warn)(?:ed|s|ing|es)?\s+against|dismiss(?:ed|es|ing))\b`)},
+	// undecided.
+	{rule: "weighing", stance: Undecided, explicit: true, confidence: 0.8,
+		re: re(`\b(?:(?:is|are|was|were|remains?|remained|still)\s+(?:still\s+)?(?:weighing|considering|reviewing|studying|assessing|examining|evaluating)|continu(?:es|ed|e|ing)\s+to\s+(?:review|study|consider|assess|examine|weigh|evaluate)|ha(?:s|ve|d)\s+not\s+(?:yet\s+)?(?:decided|made\s+up\s+(?:its|their)\s+minds?)|undecided|ha(?:s|ve)\s+yet\s+to\s+decide)\b`)},
+	// ratified.
+	{rule: "ratified", stance: Ratified, joining: true, confidence: 0.9,
+		re: re(`\b(?:ratif(?:ied|ies|y|ying|ication\s+of)|acced(?:ed|es|e|ing)\s+to|accession\s+to|became\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+to|deposit(?:ed|s|ing)?\s+(?:its|their)\s+instruments?\s+of\s+(?:ratification|accession))\b`)},
+	// signed.
+	{rule: "signed", stance: Signed, joining: true, confidence: 0.85,
+		re: re(`\b(?:sign(?:ed|s|ing)?(?:\s+(?:on|up))?(?:\s+to)?|endors(?:ed|es|e|ing)|adher(?:ed|es|e|ing)\s+to|rejoin(?:ed|s|ing)?|subscrib(?:ed|es|e)\s+to|put\s+(?:its|their)\s+names?\s+to|add(?:ed|s)?\s+(?:its|their)\s+names?|became\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:signator(?:y|ies)|supporters?|members?|participants?))\b`)},
+	{rule: "signatories-include", stance: Signed, confidence: 0.85,
+		re: re(`\bsignatories\s+(?:include|included|including|are|were|such\s+as|like)\b|\b(?:signed|endorsed)\s+by\b`)},
+	{rule: "among-signatories", stance: Signed, confidence: 0.8,
+		re: re(`\b(?:is|are|was|were)\s+(?:also\s+)?(?:among|one\s+of)\s+(?:the\s+)?(?:\w+\s+)?(?:signatories|signatory\s+states|supporters|members)\b`)},
+	{rule: "joined", stance: Signed, joining: true, confidence: 0.8,
+		re: re(`\bjoin(?:ed|s|ing)?\b`)},
+	// supports.
+	{rule: "supports", stance: Supports, confidence: 0.7, needsObject: true,
+		re: re(`\b(?:back(?:ed|s|ing)?|welcom(?:ed|es|e|ing)|support(?:ed|s|ing)?|prais(?:ed|es|e|ing)|hail(?:ed|s|ing)?|applaud(?:ed|s|ing)?|champion(?:ed|s|ing)?|voted\s+(?:for|in\s+favou?r\s+of)|in\s+favou?r\s+of)\b`)},
+}
+
+// Modal and hedge words before a trigger that make it a non-event.
+var hedgeRe = re(`\b(?:may|might|could|should|ought\s+to|expected\s+to|likely\s+to|set\s+to|poised\s+to|plans?\s+to|planning\s+to|intends?\s+to|intending\s+to|hopes?\s+to|hoping\s+to|wants?\s+to|aims?\s+to|seeks?\s+to|seeking\s+to|considering\s+whether\s+to|whether\s+to|ready\s+to|prepared\s+to|willing\s+to|invited\s+to|asked\s+to|urged\s+\S+(?:\s+\S+){0,3}\s+to|pressed\s+\S+(?:\s+\S+){0,3}\s+to|encouraged\s+\S+(?:\s+\S+){0,3}\s+to|called\s+on\s+\S+(?:\s+\S+){0,3}\s+to|pressure\s+to|if|unless|would\s+consider|could\s+soon|soon\s+to|about\s+to|to\s+be\s+asked|will|would|shall|going\s+to)\s+(?:\S+\s+){0,2}$`)
+
+// Reporting of a decision: "announced that X would join" is a stance.
+var reportedDecisionRe = re(`\b(?:announced|confirmed|declared|decided|said|says|agreed|pledged|promised)\s+(?:on\s+\w+\s+)?(?:that\s+)?`)
+
+// Negation just before a trigger.
+var negationRe = re(`\b(?:not|n['’]t|never|no\s+longer|without|nor|neither|lack\s+of|absence\s+of|yet\s+to|failed\s+to|refus\w*\s+to|declin\w*\s+to|has\s+no\s+plans?\s+to|no\s+plans?\s+to|denied|denies|deny)\s+(?:\S+\s+){0,2}$`)
+
+// Denials of reports make the clause a non-event ("denied reports it would withdraw").
+var denialRe = re(`\b(?:den(?:ied|ies|y)|dismiss(?:ed|es)|rejected|rebuffed|played\s+down)\s+(?:\S+\s+){0,3}?(?:reports?|rumou?rs?|claims?|speculation|suggestions?)\b`)
+
+// Past markers that make a stance historical when the article holds a newer one.
+var pastRe = re(`\b(?:had\s+(?:\w+\s+)?(?:declined|refused|signed|joined|rejected|opposed|withdrawn|stayed|kept|endorsed|ratified)|previously|formerly|earlier|originally|at\s+the\s+time|back\s+in|in\s+(?:19|20)\d\d|last\s+(?:year|month|november|december|january|february|march|april|may|june|july|august|september|october)|(?:two|three|four|five|six|several|\d+)\s+years?\s+(?:ago|earlier|late)|predecessor|then-|the\s+trump\s+administration|the\s+obama\s+administration|first\s+time)\b`)
+
+// Clause boundaries for the subject search.
+var boundaryRe = re(`(?:;|:|\s—\s|\s–\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bafter\b|\bbefore\b|\bbecause\b|\bwhich\b|\bwho\b|\bwhen\b|\bwhere\b|\bunlike\b|\bdespite\b)`)
+
+// List glue between actor mentions of one subject list.
+var glueRe = re(`^(?:\s|,|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bthe\b|\btogether\s+with\b|\balong\s+with\b|\balongside\b|\bgovernments?\s+of\b|\bboth\b|\beither\b|\bneither\b|\bnor\b|'s|’s)*$`)
+
+// Pronouns that stand for an actor named before.
+var pronounRe = re(`(?:^|\s)(?:it|they|we|i|he|she|both|the\s+(?:country|government|administration|bloc|company|firm|group|organi[sz]ation|union|kingdom|state|nation|ministry))\s+(?:\S+\s+){0,3}$`)
+
+// First-person pronouns inside a quote stand for the speaker's actor.
+var firstPersonRe = re(`(?:^|[\s“"])(?:we|i|our\s+(?:government|country|company|organi[sz]ation))\s+(?:\S+\s+){0,4}$`)
+
+// Words that may stand as the object of a stance verb for the article's accord.
+var objectRefRe = re(`^\s*(?:(?:on|up|to|on\s+to|onto|from|of|in|with|out\s+of|against|for)\s+)?(?:(?:the|this|that|its|a|an|their|his|her|our|new|french-led|un-backed|landmark|non-binding|nine-point|global|international|voluntary|same|draft|final|proposed|controversial|\w+-led)\s+){0,4}(?:call|pledge|declaration|accord|pact|treaty|convention|agreement|initiative|process|document|code|statement|text|charter|principles|norms|framework|deal|commitments?|effort|instrument|resolution|it|them|this|that)\b`)
+
+// Generic objects that end a trigger's clause with nothing more: "signed on Tuesday."
+var bareObjectRe = re(`^\s*(?:(?:on|up|as\s+well|too|in\s+\w+|at\s+\w+|on\s+\w+day|this\s+week|last\s+week|later|yesterday|today|also)\b[\s,]*)*(?:[.,;”"]|$)`)

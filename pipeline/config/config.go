@@ -1,0 +1,193 @@
+// Package config loads accordwatch's daemon configuration (YAML) and applies
+// defaults, environment variables and command-line overrides.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Feed is one feed to poll.
+type Feed struct {
+	URL  string `yaml:"url"`
+	Name string `yaml:"name"`
+	// Interval overrides the default polling interval for this feed.
+	Interval Duration `yaml:"interval"`
+}
+
+// Config is the daemon's configuration.
+type Config struct {
+	// DataDir holds the embedded NATS store and the default SQLite file.
+	DataDir string `yaml:"data_dir"`
+	// Timezone is the IANA zone of digest days.
+	Timezone string `yaml:"timezone"`
+	NATS     struct {
+		// URL of an external NATS server; empty starts an embedded one.
+		URL string `yaml:"url"`
+		// Listen is the embedded server's client address.
+		Listen string `yaml:"listen"`
+	} `yaml:"nats"`
+	Store struct {
+		// DSN of the store; empty uses DataDir/accordwatch.db (SQLite).
+		DSN string `yaml:"dsn"`
+	} `yaml:"store"`
+	HTTP struct {
+		UserAgent      string   `yaml:"user_agent"`
+		Timeout        Duration `yaml:"timeout"`
+		ConnectTimeout Duration `yaml:"connect_timeout"`
+		MaxBodyBytes   int64    `yaml:"max_body_bytes"`
+	} `yaml:"http"`
+	// PollInterval is the default time between two polls of a feed.
+	PollInterval Duration `yaml:"poll_interval"`
+	// Workers is the number of articles processed at once.
+	Workers int    `yaml:"workers"`
+	Feeds   []Feed `yaml:"feeds"`
+}
+
+// Duration is a time.Duration written as "15m" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(b []byte) error {
+	var s string
+	if err := yaml.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration as a string.
+func (d Duration) MarshalYAML() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Default returns a configuration with every default set and no feeds.
+func Default() Config {
+	var c Config
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.DataDir == "" {
+		c.DataDir = "./data"
+	}
+	if c.Timezone == "" {
+		c.Timezone = "UTC"
+	}
+	if c.NATS.Listen == "" {
+		c.NATS.Listen = "127.0.0.1:4222"
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = Duration(15 * time.Minute)
+	}
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.HTTP.Timeout == 0 {
+		c.HTTP.Timeout = Duration(30 * time.Second)
+	}
+	if c.HTTP.ConnectTimeout == 0 {
+		c.HTTP.ConnectTimeout = Duration(10 * time.Second)
+	}
+	if c.HTTP.MaxBodyBytes == 0 {
+		c.HTTP.MaxBodyBytes = 10 << 20
+	}
+}
+
+// Parse reads a configuration from YAML and applies defaults.
+func Parse(b []byte) (Config, error) {
+	var c Config
+	if err := yaml.UnmarshalWithOptions(b, &c, yaml.Strict()); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Load reads the configuration file at path.
+func Load(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: reading %s: %w", path, err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Validate checks feed URLs, the time zone and the intervals.
+func (c Config) Validate() error {
+	var errs []error
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		errs = append(errs, fmt.Errorf("config: timezone %q: %w", c.Timezone, err))
+	}
+	seen := map[string]bool{}
+	for i, f := range c.Feeds {
+		u, err := url.Parse(f.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("config: feeds[%d]: %q is not an http(s) URL", i, f.URL))
+		}
+		if seen[f.URL] {
+			errs = append(errs, fmt.Errorf("config: feeds[%d]: %s listed twice", i, f.URL))
+		}
+		seen[f.URL] = true
+		if f.Interval < 0 {
+			errs = append(errs, fmt.Errorf("config: feeds[%d]: negative interval", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Location returns the configured time zone.
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// StoreDSN returns the store DSN, defaulting to a SQLite file in DataDir.
+func (c Config) StoreDSN() string {
+	if c.Store.DSN != "" {
+		return c.Store.DSN
+	}
+	return filepath.Join(c.DataDir, "accordwatch.db")
+}
+
+// Interval returns the polling interval of f.
+func (c Config) Interval(f Feed) time.Duration {
+	if f.Interval > 0 {
+		return f.Interval.D()
+	}
+	return c.PollInterval.D()
+}
+
+// ApplyEnv overrides the NATS URL and store DSN from ACCORDWATCH_NATS_URL and
+// ACCORDWATCH_DB when they are set.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	if v := getenv("ACCORDWATCH_NATS_URL"); v != "" {
+		c.NATS.URL = v
+	}
+	if v := getenv("ACCORDWATCH_DB"); v != "" {
+		c.Store.DSN = v
+	}
+}

@@ -1,0 +1,56 @@
+package config
+
+import (
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestShippedConfigLoads(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(file), "..", "..", "configs", "accordwatch.yaml")
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Feeds) < 5 {
+		t.Errorf("shipped config lists %d feeds, want at least 5", len(c.Feeds))
+	}
+	if c.NATS.Listen != "127.0.0.1:4222" || c.PollInterval.D() != 15*time.Minute {
+		t.Errorf("defaults not as documented: %+v", c)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for name, in := range map[string]string{
+		"bad url":      "feeds:\n  - url: ftp://example.org/feed\n",
+		"twice":        "feeds:\n  - url: http://a/x\n  - url: http://a/x\n",
+		"bad zone":     "timezone: Mars/Olympus\n",
+		"bad duration": "poll_interval: soon\n",
+		"unknown key":  "pol_interval: 5m\n",
+	} {
+		if _, err := Parse([]byte(in)); err == nil {
+			t.Errorf("%s: Parse accepted %q", name, in)
+		}
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	c, err := Parse([]byte("feeds:\n  - url: https://example.org/feed\n    interval: 1h\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Interval(c.Feeds[0]); got != time.Hour {
+		t.Errorf("feed interval = %v, want 1h", got)
+	}
+	if got := c.StoreDSN(); !strings.HasSuffix(got, "accordwatch.db") {
+		t.Errorf("default DSN = %q", got)
+	}
+	env := map[string]string{"ACCORDWATCH_NATS_URL": "nats://x:4222", "ACCORDWATCH_DB": "/tmp/x.db"}
+	c.ApplyEnv(func(k string) string { return env[k] })
+	if c.NATS.URL != "nats://x:4222" || c.StoreDSN() != "/tmp/x.db" {
+		t.Errorf("env not applied: %q %q", c.NATS.URL, c.StoreDSN())
+	}
+}

@@ -1,0 +1,279 @@
+package digest
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Formats lists the formats that Write accepts.
+var Formats = []string{"md", "json", "csv"}
+
+// CSVHeader is the header row of the CSV format.
+var CSVHeader = []string{
+	"actor", "actor_name", "accord", "accord_name",
+	"previous", "previous_since", "stance", "since",
+	"evidence", "speaker", "url", "outlet", "title", "detected",
+}
+
+// Write writes d to w in format: "md" (Markdown for people), "json" (the
+// Digest as indented JSON) or "csv" (one row per change, with CSVHeader as
+// its first row). Any other format is an error.
+func Write(w io.Writer, d Digest, format string) error {
+	var err error
+	switch format {
+	case "md":
+		_, err = io.WriteString(w, markdown(d))
+	case "json":
+		err = writeJSON(w, d)
+	case "csv":
+		err = writeCSV(w, d)
+	default:
+		return fmt.Errorf("digest: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	}
+	if err != nil {
+		return fmt.Errorf("digest: writing %s: %w", format, err)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, d Digest) error {
+	if d.Changes == nil {
+		d.Changes = []Entry{} // "changes": [] rather than null
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}
+
+func writeCSV(w io.Writer, d Digest) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, e := range d.Changes {
+		prevSince := ""
+		if e.PreviousSince != nil {
+			prevSince = csvTime(*e.PreviousSince)
+		}
+		row := []string{
+			e.Actor, e.ActorName, e.Accord, e.AccordName,
+			e.Previous, prevSince, e.Stance, csvTime(e.Since),
+			e.Evidence, e.Speaker, e.URL, e.Outlet, e.Title, csvTime(e.Detected),
+		}
+		for i, cell := range row {
+			row[i] = csvCell(cell)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvTime formats t as RFC 3339, or "" for the zero time.
+func csvTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// csvCell neutralises spreadsheet formula injection: a cell that starts with
+// a character that makes spreadsheets evaluate it (= + - @, and tab or
+// carriage return, as OWASP advises) gets a leading apostrophe.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// markdown renders d as Markdown.
+func markdown(d Digest) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# accordwatch digest — %s (%s)\n\n", mdEscape(d.Date), mdEscape(d.Zone))
+	if len(d.Changes) == 0 {
+		fmt.Fprintf(&b, "No stance changes were recorded on %s.\n", mdEscape(d.Date))
+		return b.String()
+	}
+
+	// Group by accord, keeping the order of d.Changes (Build sorts by accord).
+	var order []string
+	groups := make(map[string][]Entry)
+	for _, e := range d.Changes {
+		if _, ok := groups[e.Accord]; !ok {
+			order = append(order, e.Accord)
+		}
+		groups[e.Accord] = append(groups[e.Accord], e)
+	}
+	fmt.Fprintf(&b, "%s on %s.\n", plural(len(d.Changes), "stance change"), plural(len(order), "accord"))
+
+	for _, accord := range order {
+		entries := groups[accord]
+		b.WriteString("\n## ")
+		b.WriteString(named(entries[0].AccordName, accord, false))
+		b.WriteString("\n")
+		for _, e := range entries {
+			b.WriteString("\n")
+			writeEntry(&b, e)
+		}
+	}
+	return b.String()
+}
+
+// writeEntry writes one list item: the change, the evidence as a
+// blockquote, then speaker, outlet and link.
+func writeEntry(b *strings.Builder, e Entry) {
+	fmt.Fprintf(b, "- %s: ", named(e.ActorName, e.Actor, true))
+	if e.Previous != "" {
+		fmt.Fprintf(b, "%s → %s", mdEscape(e.Previous), mdEscape(e.Stance))
+		if e.PreviousSince != nil {
+			fmt.Fprintf(b, " (was %s since %s)", mdEscape(e.Previous), e.PreviousSince.Format(dateLayout))
+		}
+	} else {
+		fmt.Fprintf(b, "%s (no earlier stance recorded)", mdEscape(e.Stance))
+	}
+	b.WriteString("\n")
+
+	if ev := mdEscape(e.Evidence); ev != "" {
+		fmt.Fprintf(b, "\n  > %s\n", ev)
+	}
+
+	var parts []string
+	if s := mdEscape(e.Speaker); s != "" {
+		parts = append(parts, "Speaker: "+s)
+	}
+	if s := mdEscape(e.Outlet); s != "" {
+		parts = append(parts, "Outlet: "+s)
+	}
+	if link := mdLink(e.Title, e.URL); link != "" {
+		parts = append(parts, link)
+	}
+	if !e.Since.IsZero() {
+		parts = append(parts, "Since: "+e.Since.Format(dateLayout))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(b, "\n  %s\n", strings.Join(parts, " · "))
+	}
+}
+
+// named renders a display name with its id, "**United States** (USA)", or
+// the id alone when there is no distinct name.
+func named(name, id string, bold bool) string {
+	n := mdEscape(name)
+	if n == "" {
+		n = mdEscape(id)
+	}
+	if bold {
+		n = "**" + n + "**"
+	}
+	if name != "" && name != id && id != "" {
+		n += " (" + mdEscape(id) + ")"
+	}
+	return n
+}
+
+// mdLink renders a link to rawURL titled title. Only absolute http and https
+// URLs become links; anything else (javascript:, data:, relative) is shown
+// as escaped text.
+func mdLink(title, rawURL string) string {
+	text := mdEscape(title)
+	dest, ok := mdURL(rawURL)
+	switch {
+	case ok && text != "":
+		return "[" + text + "](" + dest + ")"
+	case ok:
+		return "[" + mdEscape(dest) + "](" + dest + ")"
+	case rawURL == "":
+		if text == "" {
+			return ""
+		}
+		return "Title: " + text
+	case text != "":
+		return "Title: " + text + " · URL: " + mdEscape(rawURL)
+	default:
+		return "URL: " + mdEscape(rawURL)
+	}
+}
+
+// mdURL returns rawURL as a Markdown link destination if it is an absolute
+// http or https URL, with the characters that could end or break the
+// destination percent-encoded.
+func mdURL(rawURL string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", false
+	}
+	var b strings.Builder
+	for _, r := range u.String() {
+		switch {
+		case r == '(' || r == ')' || r == '<' || r == '>' || r == '\\' || r == '`' ||
+			r == '"' || r == '\'' || r == '[' || r == ']' || r <= ' ' || r == 0x7f:
+			fmt.Fprintf(&b, "%%%02X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), true
+}
+
+// mdSpecial are the characters that mdEscape backslash-escapes anywhere in
+// a string: all are ASCII punctuation, which CommonMark lets a backslash
+// escape.
+const mdSpecial = "\\`*_[]()<>!|~&#{}"
+
+// mdEscape makes s, a string from an article, safe to embed in a line of
+// Markdown: line breaks and other control characters become spaces (runs of
+// space collapse), Markdown-significant characters are backslash-escaped,
+// and a leading marker that would start a block at the beginning of a line
+// (a list item, setext underline or ordered-list number) is escaped too.
+func mdEscape(s string) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	}), " ")
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	if s[0] == '-' || s[0] == '+' || s[0] == '=' {
+		b.WriteByte('\\')
+	}
+	// An ordered-list marker is up to 9 digits then "." or ")"; ")" is
+	// escaped below, "." only here, as digits cannot be escaped.
+	listDot := -1
+	if n := leadingDigits(s); n > 0 && n <= 9 && n < len(s) && s[n] == '.' {
+		listDot = n
+	}
+	for i, r := range s {
+		if strings.ContainsRune(mdSpecial, r) || i == listDot {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// leadingDigits returns the number of ASCII digits that s starts with.
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

@@ -1,0 +1,167 @@
+// Package events defines the messages accordwatch publishes on NATS: their
+// JSON bodies, their subjects and their stable message ids.
+//
+// Subjects have the form
+//
+//	accordwatch.article.<outlet>
+//	accordwatch.quote.<accord>.<actor>
+//	accordwatch.stance.<accord>.<actor>
+//	accordwatch.change.<accord>.<actor>
+//	accordwatch.digest.<date>
+//
+// so that "accordwatch.*.paris-call.>" selects every quote, stance and change
+// about one accord and "accordwatch.*.*.USA" every one about one actor.
+// A quote's accord is the accord its article is mainly about, or "none";
+// an unknown actor is "unknown".
+package events
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Prefix is the first token of every accordwatch subject.
+const Prefix = "accordwatch"
+
+// Kinds of events; each is the second token of its subjects.
+const (
+	KindArticle = "article"
+	KindQuote   = "quote"
+	KindStance  = "stance"
+	KindChange  = "change"
+	KindDigest  = "digest"
+)
+
+// Article says that an article was processed; it carries the analysed text
+// (headline, blank line, body) to which quote and evidence offsets refer.
+type Article struct {
+	ID         string    `json:"id"`
+	URL        string    `json:"url"`
+	FeedURL    string    `json:"feed_url"`
+	Outlet     string    `json:"outlet"`
+	Title      string    `json:"title"`
+	Authors    []string  `json:"authors,omitempty"`
+	Published  time.Time `json:"published,omitzero"`
+	Fetched    time.Time `json:"fetched"`
+	Source     string    `json:"source"` // "page" or "feed"
+	FetchError string    `json:"fetch_error,omitempty"`
+	Accords    []string  `json:"accords,omitempty"`
+	Quotes     int       `json:"quotes"`
+	Stances    int       `json:"stances"`
+	Text       string    `json:"text"`
+}
+
+// Quote is a direct quotation with its speaker.
+type Quote struct {
+	ID        string    `json:"id"`
+	ArticleID string    `json:"article_id"`
+	URL       string    `json:"url"`
+	Outlet    string    `json:"outlet"`
+	Accord    string    `json:"accord,omitempty"`
+	Text      string    `json:"text"`
+	Speaker   string    `json:"speaker"`
+	Actor     string    `json:"actor,omitempty"`
+	Start     int       `json:"start"`
+	End       int       `json:"end"`
+	Published time.Time `json:"published,omitzero"`
+}
+
+// Stance is one observation of an actor's stance toward an accord in one
+// article.
+type Stance struct {
+	ID            string    `json:"id"`
+	ArticleID     string    `json:"article_id"`
+	URL           string    `json:"url"`
+	Outlet        string    `json:"outlet"`
+	Title         string    `json:"title"`
+	Actor         string    `json:"actor"`
+	Accord        string    `json:"accord"`
+	Stance        string    `json:"stance"`
+	Historical    bool      `json:"historical"`
+	Evidence      string    `json:"evidence"`
+	EvidenceStart int       `json:"evidence_start"`
+	EvidenceEnd   int       `json:"evidence_end"`
+	Speaker       string    `json:"speaker,omitempty"`
+	Rule          string    `json:"rule"`
+	Confidence    float64   `json:"confidence"`
+	Published     time.Time `json:"published,omitzero"`
+	Observed      time.Time `json:"observed"`
+}
+
+// Change says that an actor's current stance toward an accord changed.
+type Change struct {
+	ID            string    `json:"id"`
+	Actor         string    `json:"actor"`
+	Accord        string    `json:"accord"`
+	Previous      string    `json:"previous"`
+	PreviousSince time.Time `json:"previous_since,omitzero"`
+	Stance        string    `json:"stance"`
+	Since         time.Time `json:"since"`
+	Detected      time.Time `json:"detected"`
+	ObservationID string    `json:"observation_id"`
+	Evidence      string    `json:"evidence"`
+	Speaker       string    `json:"speaker,omitempty"`
+	URL           string    `json:"url"`
+	Outlet        string    `json:"outlet"`
+	Title         string    `json:"title"`
+}
+
+// Token makes s usable as one subject token: characters other than letters,
+// digits, '-' and '_' become '_'; an empty s becomes def.
+func Token(s, def string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return def
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+func subject(kind string, tokens ...string) string {
+	return Prefix + "." + kind + "." + strings.Join(tokens, ".")
+}
+
+// Subject returns the subject of an article event.
+func (a Article) Subject() string { return subject(KindArticle, Token(a.Outlet, "unknown")) }
+
+// Subject returns the subject of a quote event.
+func (q Quote) Subject() string {
+	return subject(KindQuote, Token(q.Accord, "none"), Token(q.Actor, "unknown"))
+}
+
+// Subject returns the subject of a stance event.
+func (s Stance) Subject() string {
+	return subject(KindStance, Token(s.Accord, "none"), Token(s.Actor, "unknown"))
+}
+
+// Subject returns the subject of a change event.
+func (c Change) Subject() string {
+	return subject(KindChange, Token(c.Accord, "none"), Token(c.Actor, "unknown"))
+}
+
+// DigestSubject returns the subject of the digest of date (YYYY-MM-DD).
+func DigestSubject(date string) string { return subject(KindDigest, Token(date, "none")) }
+
+// MsgID returns the Nats-Msg-Id of an event: its kind and id, so that a
+// re-run publishing the same event is dropped by JetStream.
+func MsgID(kind, id string) string { return kind + ":" + id }
+
+// Hash returns a short stable hex id of its parts.
+func Hash(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}

@@ -1,0 +1,162 @@
+// Package sink writes events from JetStream into the store: a durable
+// consumer receives articles, quotes and stance observations, stores them
+// and acknowledges each message only once it is stored. A stance observation
+// that changes an actor's current stance produces a change event.
+package sink
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/accordwatch/accordwatch/pipeline/bus"
+	"github.com/accordwatch/accordwatch/pipeline/events"
+	"github.com/accordwatch/accordwatch/pipeline/stats"
+	"github.com/accordwatch/accordwatch/store"
+)
+
+// ConsumerName is the durable consumer of the sink.
+const ConsumerName = "sink"
+
+// Sink stores events.
+type Sink struct {
+	Store     store.Store
+	Publisher *bus.Publisher
+	Log       *slog.Logger
+	Stats     *stats.Counters
+}
+
+// Consumer creates or updates the sink's durable consumer on the stream.
+func Consumer(ctx context.Context, js jetstream.JetStream) (jetstream.Consumer, error) {
+	c, err := js.CreateOrUpdateConsumer(ctx, bus.StreamName, jetstream.ConsumerConfig{
+		Durable:    ConsumerName,
+		AckPolicy:  jetstream.AckExplicitPolicy,
+		AckWait:    30 * time.Second,
+		MaxDeliver: -1,
+		BackOff:    nil,
+		FilterSubjects: []string{
+			events.Prefix + "." + events.KindArticle + ".>",
+			events.Prefix + "." + events.KindQuote + ".>",
+			events.Prefix + "." + events.KindStance + ".>",
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sink: declaring consumer: %w", err)
+	}
+	return c, nil
+}
+
+// Run consumes until ctx is done. Messages being handled when ctx ends are
+// finished; those not yet acknowledged are redelivered later.
+func (s *Sink) Run(ctx context.Context, c jetstream.Consumer) error {
+	cc, err := c.Consume(func(msg jetstream.Msg) {
+		// Handling uses its own context so that a message started is finished.
+		hctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.Handle(hctx, msg.Subject(), msg.Data()); err != nil {
+			s.logger().Error("storing event failed; it will be redelivered", "subject", msg.Subject(), "err", err)
+			s.Stats.Inc("sink_errors")
+			_ = msg.NakWithDelay(2 * time.Second)
+			return
+		}
+		if err := msg.Ack(); err != nil {
+			s.logger().Warn("ack failed", "subject", msg.Subject(), "err", err)
+		}
+	}, jetstream.PullMaxMessages(64))
+	if err != nil {
+		return fmt.Errorf("sink: consuming: %w", err)
+	}
+	<-ctx.Done()
+	cc.Drain()
+	<-cc.Closed()
+	return nil
+}
+
+// ErrBadEvent is wrapped by Handle's error for a message that cannot be decoded.
+var ErrBadEvent = errors.New("sink: undecodable event")
+
+// Handle stores one event given its subject and JSON body. It is idempotent.
+func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
+	kind := ""
+	if parts := strings.SplitN(subject, ".", 3); len(parts) >= 2 {
+		kind = parts[1]
+	}
+	switch kind {
+	case events.KindArticle:
+		var a events.Article
+		if err := json.Unmarshal(data, &a); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrBadEvent, subject, err)
+		}
+		s.Stats.Inc("stored_articles")
+		return s.Store.PutArticle(ctx, store.Article{
+			ID: a.ID, URL: a.URL, FeedURL: a.FeedURL, Outlet: a.Outlet, Title: a.Title,
+			Authors: a.Authors, Published: a.Published, Fetched: a.Fetched, Text: a.Text,
+			Source: a.Source, FetchError: a.FetchError,
+		})
+	case events.KindQuote:
+		var q events.Quote
+		if err := json.Unmarshal(data, &q); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrBadEvent, subject, err)
+		}
+		s.Stats.Inc("stored_quotes")
+		return s.Store.PutQuote(ctx, store.Quote{
+			ID: q.ID, ArticleID: q.ArticleID, URL: q.URL, Text: q.Text, Speaker: q.Speaker,
+			Actor: q.Actor, Start: q.Start, End: q.End, Published: q.Published,
+		})
+	case events.KindStance:
+		var o events.Stance
+		if err := json.Unmarshal(data, &o); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrBadEvent, subject, err)
+		}
+		ch, err := s.Store.RecordObservation(ctx, store.Observation{
+			ID: o.ID, ArticleID: o.ArticleID, URL: o.URL, Outlet: o.Outlet, Title: o.Title,
+			Actor: o.Actor, Accord: o.Accord, Stance: o.Stance, Historical: o.Historical,
+			Evidence: o.Evidence, EvidenceStart: o.EvidenceStart, EvidenceEnd: o.EvidenceEnd,
+			Speaker: o.Speaker, Rule: o.Rule, Confidence: o.Confidence,
+			Published: o.Published, Observed: o.Observed,
+		})
+		if err != nil {
+			return err
+		}
+		s.Stats.Inc("stored_observations")
+		if ch == nil {
+			return nil
+		}
+		// Published again on redelivery: the message id makes it a no-op.
+		ev := ChangeEvent(*ch)
+		dup, err := s.Publisher.Publish(ctx, ev.Subject(), events.MsgID(events.KindChange, ev.ID), ev)
+		if err != nil {
+			return err
+		}
+		if !dup {
+			s.Stats.Inc("published_change")
+			s.logger().Info("stance change", "actor", ch.Actor, "accord", ch.Accord, "from", ch.Previous, "to", ch.Stance, "url", ch.URL)
+		}
+		return nil
+	default:
+		s.logger().Warn("ignoring event of unknown kind", "subject", subject)
+		return nil
+	}
+}
+
+// ChangeEvent converts a stored change into its event.
+func ChangeEvent(c store.Change) events.Change {
+	return events.Change{
+		ID: c.ID, Actor: c.Actor, Accord: c.Accord, Previous: c.Previous, PreviousSince: c.PreviousSince,
+		Stance: c.Stance, Since: c.Since, Detected: c.Detected, ObservationID: c.ObservationID,
+		Evidence: c.Evidence, Speaker: c.Speaker, URL: c.URL, Outlet: c.Outlet, Title: c.Title,
+	}
+}
+
+func (s *Sink) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}

@@ -1,0 +1,158 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migrations is the schema history: migrations[i] brings the schema from
+// version i to version i+1. Append only; never edit a migration that has
+// been released.
+//
+// The SQL must run on both SQLite and PostgreSQL: TEXT, BIGINT, INTEGER,
+// BOOLEAN and DOUBLE PRECISION columns only, times as BIGINT Unix
+// microseconds (NULL for the zero time), no AUTOINCREMENT/SERIAL.
+// A migration may hold several statements separated by semicolons.
+var migrations = []string{
+	// 1: initial schema.
+	`
+CREATE TABLE articles (
+	id          TEXT PRIMARY KEY,
+	url         TEXT NOT NULL,
+	feed_url    TEXT NOT NULL,
+	outlet      TEXT NOT NULL,
+	title       TEXT NOT NULL,
+	authors     TEXT NOT NULL,
+	published   BIGINT,
+	fetched     BIGINT,
+	body        TEXT NOT NULL,
+	source      TEXT NOT NULL,
+	fetch_error TEXT NOT NULL
+);
+
+CREATE TABLE quotes (
+	id           TEXT PRIMARY KEY,
+	article_id   TEXT NOT NULL,
+	url          TEXT NOT NULL,
+	body         TEXT NOT NULL,
+	speaker      TEXT NOT NULL,
+	actor        TEXT NOT NULL,
+	start_offset INTEGER NOT NULL,
+	end_offset   INTEGER NOT NULL,
+	published    BIGINT
+);
+CREATE INDEX quotes_article_idx ON quotes (article_id, start_offset);
+
+CREATE TABLE observations (
+	id             TEXT PRIMARY KEY,
+	article_id     TEXT NOT NULL,
+	url            TEXT NOT NULL,
+	outlet         TEXT NOT NULL,
+	title          TEXT NOT NULL,
+	actor          TEXT NOT NULL,
+	accord         TEXT NOT NULL,
+	stance         TEXT NOT NULL,
+	historical     BOOLEAN NOT NULL,
+	evidence       TEXT NOT NULL,
+	evidence_start INTEGER NOT NULL,
+	evidence_end   INTEGER NOT NULL,
+	speaker        TEXT NOT NULL,
+	rule           TEXT NOT NULL,
+	confidence     DOUBLE PRECISION NOT NULL,
+	published      BIGINT,
+	observed       BIGINT,
+	effective      BIGINT
+);
+CREATE INDEX observations_pair_idx ON observations (actor, accord, effective);
+
+CREATE TABLE current_stances (
+	actor          TEXT NOT NULL,
+	accord         TEXT NOT NULL,
+	stance         TEXT NOT NULL,
+	since          BIGINT,
+	observation_id TEXT NOT NULL,
+	PRIMARY KEY (actor, accord)
+);
+
+CREATE TABLE stance_changes (
+	id             TEXT PRIMARY KEY,
+	actor          TEXT NOT NULL,
+	accord         TEXT NOT NULL,
+	previous       TEXT NOT NULL,
+	previous_since BIGINT,
+	stance         TEXT NOT NULL,
+	since          BIGINT,
+	detected       BIGINT NOT NULL,
+	observation_id TEXT NOT NULL UNIQUE,
+	evidence       TEXT NOT NULL,
+	speaker        TEXT NOT NULL,
+	url            TEXT NOT NULL,
+	outlet         TEXT NOT NULL,
+	title          TEXT NOT NULL
+);
+CREATE INDEX stance_changes_detected_idx ON stance_changes (detected);
+
+CREATE TABLE seen_items (
+	item_key TEXT PRIMARY KEY,
+	feed_url TEXT NOT NULL,
+	seen_at  BIGINT NOT NULL
+);
+
+CREATE TABLE feed_states (
+	url           TEXT PRIMARY KEY,
+	etag          TEXT NOT NULL,
+	last_modified TEXT NOT NULL,
+	last_polled   BIGINT,
+	last_success  BIGINT,
+	last_error    TEXT NOT NULL,
+	failures      INTEGER NOT NULL
+);
+`,
+}
+
+// migrate brings the schema of db up to len(migs), applying the pending
+// migrations and recording each in schema_migrations, all in one
+// transaction. It fails if the database is newer than migs.
+//
+// On SQLite the transaction takes the write lock at BEGIN (_txlock=immediate),
+// so stores opening the same file at once apply each migration once.
+// TODO(postgres): take pg_advisory_xact_lock first for the same guarantee.
+func migrate(ctx context.Context, db *sql.DB, d dialect, migs []string) (err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	applied_at BIGINT NOT NULL
+)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(migs) {
+		return fmt.Errorf("database schema version %d is newer than this program's %d", version, len(migs))
+	}
+	now := time.Now().UnixMicro()
+	for i := version; i < len(migs); i++ {
+		if _, err := tx.ExecContext(ctx, migs[i]); err != nil {
+			return fmt.Errorf("apply migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), i+1, now); err != nil {
+			return fmt.Errorf("record migration %d: %w", i+1, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit migrations: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,564 @@
+// Package sqlstore implements store.Store on database/sql.
+//
+// It runs on SQLite through modernc.org/sqlite (pure Go, no cgo). The SQL
+// is kept portable so that PostgreSQL can be added: queries are written
+// with ? placeholders and rebound per dialect, upserts use
+// ON CONFLICT (...) DO NOTHING / DO UPDATE, times are BIGINT Unix
+// microseconds (NULL for the zero time) and the schema lives in versioned
+// migrations (see migrations.go).
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/accordwatch/accordwatch/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is a store.Store backed by an SQL database. It is safe for
+// concurrent use by multiple goroutines.
+type Store struct {
+	db      *sql.DB
+	dialect dialect
+}
+
+// Open opens (creating if needed) the database named by dsn and brings its
+// schema up to date. dsn is one of:
+//
+//   - a file path, e.g. "./data/accordwatch.db";
+//   - "sqlite://" and a path, e.g. "sqlite:///abs/path.db";
+//   - an SQLite URI, e.g. "file:data/accordwatch.db?mode=rwc";
+//   - ":memory:", a private in-memory database.
+//
+// The parent directory of a database file is created if missing. SQLite
+// databases are opened in WAL mode with a busy timeout, and use a single
+// connection, so writes from many goroutines are serialised in-process.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, migrations)
+}
+
+// open is Open with the migrations to apply, for tests.
+func open(ctx context.Context, dsn string, migs []string) (*Store, error) {
+	t, err := parseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	if t.dir != "" && t.dir != "." {
+		if err := os.MkdirAll(t.dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlstore: open: create directory: %w", err)
+		}
+	}
+	db, err := sql.Open(t.driver, t.driverDSN)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s: %w", t.driver, err)
+	}
+	if t.dialect == sqliteDialect {
+		// SQLite allows one writer at a time. One connection serialises
+		// every statement of this process, so "database is locked" can
+		// only come from another process, and busy_timeout handles that.
+		// It also keeps an in-memory database alive and shared.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: open: connect: %w", err)
+	}
+	if err := migrate(ctx, db, t.dialect, migs); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	return &Store{db: db, dialect: t.dialect}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("sqlstore: close: %w", err)
+	}
+	return nil
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a transaction, committing if fn returns nil. fn must use
+// only tx: with a single-connection pool, touching s.db would deadlock.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Times are stored as Unix microseconds; the zero time as NULL.
+
+func toDB(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func fromDB(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(n.Int64).UTC()
+}
+
+// norm returns t as it will read back from the database.
+func norm(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.Truncate(time.Microsecond).UTC()
+}
+
+// PutArticle inserts a, or replaces the article with the same ID.
+func (s *Store) PutArticle(ctx context.Context, a store.Article) error {
+	if a.ID == "" {
+		return errors.New("sqlstore: put article: empty ID")
+	}
+	authors := a.Authors
+	if authors == nil {
+		authors = []string{}
+	}
+	js, err := json.Marshal(authors)
+	if err != nil {
+		return fmt.Errorf("sqlstore: put article %q: encode authors: %w", a.ID, err)
+	}
+	_, err = s.db.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO articles (id, url, feed_url, outlet, title, authors, published, fetched, body, source, fetch_error)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+	url = excluded.url, feed_url = excluded.feed_url, outlet = excluded.outlet, title = excluded.title,
+	authors = excluded.authors, published = excluded.published, fetched = excluded.fetched,
+	body = excluded.body, source = excluded.source, fetch_error = excluded.fetch_error`),
+		a.ID, a.URL, a.FeedURL, a.Outlet, a.Title, string(js), toDB(a.Published), toDB(a.Fetched),
+		a.Text, a.Source, a.FetchError)
+	if err != nil {
+		return fmt.Errorf("sqlstore: put article %q: %w", a.ID, err)
+	}
+	return nil
+}
+
+// Article returns the article with the given ID, or an error wrapping
+// store.ErrNotFound.
+func (s *Store) Article(ctx context.Context, id string) (store.Article, error) {
+	var (
+		a                  store.Article
+		authors            string
+		published, fetched sql.NullInt64
+	)
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`
+SELECT id, url, feed_url, outlet, title, authors, published, fetched, body, source, fetch_error
+FROM articles WHERE id = ?`), id).Scan(
+		&a.ID, &a.URL, &a.FeedURL, &a.Outlet, &a.Title, &authors, &published, &fetched,
+		&a.Text, &a.Source, &a.FetchError)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Article{}, fmt.Errorf("sqlstore: article %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Article{}, fmt.Errorf("sqlstore: article %q: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(authors), &a.Authors); err != nil {
+		return store.Article{}, fmt.Errorf("sqlstore: article %q: decode authors: %w", id, err)
+	}
+	if len(a.Authors) == 0 {
+		a.Authors = nil
+	}
+	a.Published, a.Fetched = fromDB(published), fromDB(fetched)
+	return a, nil
+}
+
+// PutQuote inserts q, or replaces the quote with the same ID.
+func (s *Store) PutQuote(ctx context.Context, q store.Quote) error {
+	if q.ID == "" {
+		return errors.New("sqlstore: put quote: empty ID")
+	}
+	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO quotes (id, article_id, url, body, speaker, actor, start_offset, end_offset, published)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+	article_id = excluded.article_id, url = excluded.url, body = excluded.body,
+	speaker = excluded.speaker, actor = excluded.actor, start_offset = excluded.start_offset,
+	end_offset = excluded.end_offset, published = excluded.published`),
+		q.ID, q.ArticleID, q.URL, q.Text, q.Speaker, q.Actor, q.Start, q.End, toDB(q.Published))
+	if err != nil {
+		return fmt.Errorf("sqlstore: put quote %q: %w", q.ID, err)
+	}
+	return nil
+}
+
+// Quotes returns the quotes of an article ordered by Start (ties by ID).
+func (s *Store) Quotes(ctx context.Context, articleID string) ([]store.Quote, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
+SELECT id, article_id, url, body, speaker, actor, start_offset, end_offset, published
+FROM quotes WHERE article_id = ? ORDER BY start_offset, id`), articleID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: quotes of %q: %w", articleID, err)
+	}
+	defer rows.Close()
+	var qs []store.Quote
+	for rows.Next() {
+		var (
+			q         store.Quote
+			published sql.NullInt64
+		)
+		if err := rows.Scan(&q.ID, &q.ArticleID, &q.URL, &q.Text, &q.Speaker, &q.Actor, &q.Start, &q.End, &published); err != nil {
+			return nil, fmt.Errorf("sqlstore: quotes of %q: %w", articleID, err)
+		}
+		q.Published = fromDB(published)
+		qs = append(qs, q)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: quotes of %q: %w", articleID, err)
+	}
+	return qs, nil
+}
+
+// RecordObservation stores o and applies it to the current stance of
+// (o.Actor, o.Accord) in one transaction; see store.Store for the rules.
+func (s *Store) RecordObservation(ctx context.Context, o store.Observation) (*store.Change, error) {
+	switch {
+	case o.ID == "":
+		return nil, errors.New("sqlstore: record observation: empty ID")
+	case o.Actor == "" || o.Accord == "" || o.Stance == "":
+		return nil, fmt.Errorf("sqlstore: record observation %q: actor, accord and stance are required", o.ID)
+	}
+	if o.Observed.IsZero() {
+		o.Observed = time.Now()
+	}
+	// Work with the times as they will read back, so that the Change
+	// returned now equals the one a repeated call reads from the database.
+	o.Published, o.Observed = norm(o.Published), norm(o.Observed)
+
+	var chg *store.Change
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO observations (id, article_id, url, outlet, title, actor, accord, stance, historical,
+	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, effective)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING`),
+			o.ID, o.ArticleID, o.URL, o.Outlet, o.Title, o.Actor, o.Accord, o.Stance, o.Historical,
+			o.Evidence, o.EvidenceStart, o.EvidenceEnd, o.Speaker, o.Rule, o.Confidence,
+			toDB(o.Published), toDB(o.Observed), toDB(o.Effective()))
+		if err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		if n == 0 {
+			// Seen before: report what the first call did.
+			c, err := s.changeByObservation(ctx, tx, o.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			chg = &c
+			return nil
+		}
+		if o.Historical {
+			return nil
+		}
+
+		eff := o.Effective()
+		cur, err := s.current(ctx, tx, o.Actor, o.Accord)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			cur = store.Current{}
+		case err != nil:
+			return err
+		case cur.Stance == o.Stance:
+			return nil
+		case eff.Before(cur.Since):
+			return nil // older than what we know: history only
+		}
+
+		if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO current_stances (actor, accord, stance, since, observation_id) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (actor, accord) DO UPDATE SET
+	stance = excluded.stance, since = excluded.since, observation_id = excluded.observation_id`),
+			o.Actor, o.Accord, o.Stance, toDB(eff), o.ID); err != nil {
+			return fmt.Errorf("update current stance: %w", err)
+		}
+		c := store.Change{
+			ID:            store.ChangeID(o.ID),
+			Actor:         o.Actor,
+			Accord:        o.Accord,
+			Previous:      cur.Stance,
+			PreviousSince: cur.Since,
+			Stance:        o.Stance,
+			Since:         eff,
+			Detected:      o.Observed,
+			ObservationID: o.ID,
+			Evidence:      o.Evidence,
+			Speaker:       o.Speaker,
+			URL:           o.URL,
+			Outlet:        o.Outlet,
+			Title:         o.Title,
+		}
+		if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO stance_changes (id, actor, accord, previous, previous_since, stance, since, detected,
+	observation_id, evidence, speaker, url, outlet, title)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.Actor, c.Accord, c.Previous, toDB(c.PreviousSince), c.Stance, toDB(c.Since),
+			c.Detected.UnixMicro(), c.ObservationID, c.Evidence, c.Speaker, c.URL, c.Outlet, c.Title); err != nil {
+			return fmt.Errorf("insert change: %w", err)
+		}
+		chg = &c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: record observation %q: %w", o.ID, err)
+	}
+	return chg, nil
+}
+
+const changeColumns = `id, actor, accord, previous, previous_since, stance, since, detected,
+	observation_id, evidence, speaker, url, outlet, title`
+
+func scanChange(sc interface{ Scan(...any) error }) (store.Change, error) {
+	var (
+		c                    store.Change
+		previousSince, since sql.NullInt64
+		detected             int64
+	)
+	err := sc.Scan(&c.ID, &c.Actor, &c.Accord, &c.Previous, &previousSince, &c.Stance, &since, &detected,
+		&c.ObservationID, &c.Evidence, &c.Speaker, &c.URL, &c.Outlet, &c.Title)
+	if err != nil {
+		return store.Change{}, err
+	}
+	c.PreviousSince, c.Since = fromDB(previousSince), fromDB(since)
+	c.Detected = time.UnixMicro(detected).UTC()
+	return c, nil
+}
+
+// changeByObservation returns the change caused by an observation, or
+// store.ErrNotFound.
+func (s *Store) changeByObservation(ctx context.Context, q querier, observationID string) (store.Change, error) {
+	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+changeColumns+` FROM stance_changes WHERE observation_id = ?`), observationID)
+	c, err := scanChange(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Change{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Change{}, fmt.Errorf("read change: %w", err)
+	}
+	return c, nil
+}
+
+const currentColumns = `actor, accord, stance, since, observation_id`
+
+func scanCurrent(sc interface{ Scan(...any) error }) (store.Current, error) {
+	var (
+		c     store.Current
+		since sql.NullInt64
+	)
+	if err := sc.Scan(&c.Actor, &c.Accord, &c.Stance, &since, &c.ObservationID); err != nil {
+		return store.Current{}, err
+	}
+	c.Since = fromDB(since)
+	return c, nil
+}
+
+// current returns the current stance of (actor, accord) or
+// store.ErrNotFound.
+func (s *Store) current(ctx context.Context, q querier, actor, accord string) (store.Current, error) {
+	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+currentColumns+` FROM current_stances WHERE actor = ? AND accord = ?`), actor, accord)
+	c, err := scanCurrent(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Current{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Current{}, fmt.Errorf("read current stance: %w", err)
+	}
+	return c, nil
+}
+
+// Current returns the current stance of actor on accord, or an error
+// wrapping store.ErrNotFound.
+func (s *Store) Current(ctx context.Context, actor, accord string) (store.Current, error) {
+	c, err := s.current(ctx, s.db, actor, accord)
+	if err != nil {
+		return store.Current{}, fmt.Errorf("sqlstore: current stance of %q on %q: %w", actor, accord, err)
+	}
+	return c, nil
+}
+
+// CurrentAll returns every current stance, ordered by actor and accord.
+func (s *Store) CurrentAll(ctx context.Context) ([]store.Current, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+currentColumns+` FROM current_stances ORDER BY actor, accord`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: current stances: %w", err)
+	}
+	defer rows.Close()
+	var cs []store.Current
+	for rows.Next() {
+		c, err := scanCurrent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: current stances: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: current stances: %w", err)
+	}
+	return cs, nil
+}
+
+// History returns every observation of actor on accord, oldest first by
+// Effective, ties broken by Observed and then ID. Observations with no
+// known time at all come first.
+func (s *Store) History(ctx context.Context, actor, accord string) ([]store.Observation, error) {
+	// The CASE puts NULLs first on every database (SQLite sorts them
+	// first, PostgreSQL last).
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
+SELECT id, article_id, url, outlet, title, actor, accord, stance, historical,
+	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed
+FROM observations WHERE actor = ? AND accord = ?
+ORDER BY CASE WHEN effective IS NULL THEN 0 ELSE 1 END, effective,
+	CASE WHEN observed IS NULL THEN 0 ELSE 1 END, observed, id`), actor, accord)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
+	}
+	defer rows.Close()
+	var obs []store.Observation
+	for rows.Next() {
+		var (
+			o                   store.Observation
+			published, observed sql.NullInt64
+		)
+		if err := rows.Scan(&o.ID, &o.ArticleID, &o.URL, &o.Outlet, &o.Title, &o.Actor, &o.Accord, &o.Stance,
+			&o.Historical, &o.Evidence, &o.EvidenceStart, &o.EvidenceEnd, &o.Speaker, &o.Rule, &o.Confidence,
+			&published, &observed); err != nil {
+			return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
+		}
+		o.Published, o.Observed = fromDB(published), fromDB(observed)
+		obs = append(obs, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
+	}
+	return obs, nil
+}
+
+// Changes returns the changes detected in [from, to), ordered by Detected
+// and then ID. A zero from means "since the beginning".
+func (s *Store) Changes(ctx context.Context, from, to time.Time) ([]store.Change, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+changeColumns+`
+FROM stance_changes WHERE detected >= ? AND detected < ? ORDER BY detected, id`),
+		from.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: changes: %w", err)
+	}
+	defer rows.Close()
+	var cs []store.Change
+	for rows.Next() {
+		c, err := scanChange(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: changes: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: changes: %w", err)
+	}
+	return cs, nil
+}
+
+// Seen reports whether the feed item key was marked seen.
+func (s *Store) Seen(ctx context.Context, key string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT 1 FROM seen_items WHERE item_key = ?`), key).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: seen %q: %w", key, err)
+	}
+	return true, nil
+}
+
+// MarkSeen records that the feed item key of feedURL was processed. Marking
+// a key again keeps the first record.
+func (s *Store) MarkSeen(ctx context.Context, feedURL, key string) error {
+	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO seen_items (item_key, feed_url, seen_at) VALUES (?, ?, ?)
+ON CONFLICT (item_key) DO NOTHING`), key, feedURL, time.Now().UnixMicro())
+	if err != nil {
+		return fmt.Errorf("sqlstore: mark seen %q: %w", key, err)
+	}
+	return nil
+}
+
+// FeedState returns the polling state of the feed at url, or
+// store.FeedState{URL: url} if the feed is unknown.
+func (s *Store) FeedState(ctx context.Context, url string) (store.FeedState, error) {
+	var (
+		fs                      = store.FeedState{URL: url}
+		lastPolled, lastSuccess sql.NullInt64
+	)
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`
+SELECT etag, last_modified, last_polled, last_success, last_error, failures
+FROM feed_states WHERE url = ?`), url).Scan(
+		&fs.ETag, &fs.LastModified, &lastPolled, &lastSuccess, &fs.LastError, &fs.Failures)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.FeedState{URL: url}, nil
+	}
+	if err != nil {
+		return store.FeedState{}, fmt.Errorf("sqlstore: feed state %q: %w", url, err)
+	}
+	fs.LastPolled, fs.LastSuccess = fromDB(lastPolled), fromDB(lastSuccess)
+	return fs, nil
+}
+
+// PutFeedState inserts or replaces the state of feed fs.URL.
+func (s *Store) PutFeedState(ctx context.Context, fs store.FeedState) error {
+	if fs.URL == "" {
+		return errors.New("sqlstore: put feed state: empty URL")
+	}
+	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO feed_states (url, etag, last_modified, last_polled, last_success, last_error, failures)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (url) DO UPDATE SET
+	etag = excluded.etag, last_modified = excluded.last_modified, last_polled = excluded.last_polled,
+	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`),
+		fs.URL, fs.ETag, fs.LastModified, toDB(fs.LastPolled), toDB(fs.LastSuccess), fs.LastError, fs.Failures)
+	if err != nil {
+		return fmt.Errorf("sqlstore: put feed state %q: %w", fs.URL, err)
+	}
+	return nil
+}

@@ -1,0 +1,382 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accordwatch/accordwatch/store"
+	"github.com/accordwatch/accordwatch/store/storetest"
+)
+
+func TestSuite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "data", "accordwatch.db"))
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		return s
+	})
+}
+
+func mustOpen(t *testing.T, dsn string, migs []string) *Store {
+	t.Helper()
+	s, err := open(context.Background(), dsn, migs)
+	if err != nil {
+		t.Fatalf("open(%q): %v", dsn, err)
+	}
+	return s
+}
+
+type migrationRow struct {
+	version   int
+	appliedAt int64
+}
+
+func migrationRows(t *testing.T, s *Store) []migrationRow {
+	t.Helper()
+	rows, err := s.db.Query(`SELECT version, applied_at FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		t.Fatalf("read schema_migrations: %v", err)
+	}
+	defer rows.Close()
+	var rs []migrationRow
+	for rows.Next() {
+		var r migrationRow
+		if err := rows.Scan(&r.version, &r.appliedAt); err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "accordwatch.db")
+	s := mustOpen(t, path, migrations)
+	o := store.Observation{ID: "o1", Actor: "Germany", Accord: "Pall Mall Process", Stance: store.StanceSigned,
+		Published: time.Date(2025, 3, 1, 10, 0, 0, 123456000, time.UTC), Observed: time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)}
+	first, err := s.RecordObservation(ctx, o)
+	if err != nil || first == nil {
+		t.Fatalf("RecordObservation = %v, %v; want a change", first, err)
+	}
+	if err := s.PutArticle(ctx, store.Article{ID: "a1", Title: "Kept", Authors: []string{"A"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSeen(ctx, "feed", "guid"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutFeedState(ctx, store.FeedState{URL: "feed", ETag: "e1", Failures: 2}); err != nil {
+		t.Fatal(err)
+	}
+	before := migrationRows(t, s)
+	if len(before) != len(migrations) {
+		t.Fatalf("schema_migrations has %d rows, want %d", len(before), len(migrations))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = mustOpen(t, path, migrations)
+	defer s.Close()
+	if after := migrationRows(t, s); !reflect.DeepEqual(after, before) {
+		t.Errorf("schema_migrations after reopen = %v, want unchanged %v", after, before)
+	}
+	if a, err := s.Article(ctx, "a1"); err != nil || a.Title != "Kept" || len(a.Authors) != 1 {
+		t.Errorf("Article after reopen = %+v, %v", a, err)
+	}
+	if ok, err := s.Seen(ctx, "guid"); err != nil || !ok {
+		t.Errorf("Seen after reopen = %v, %v; want true", ok, err)
+	}
+	if fs, err := s.FeedState(ctx, "feed"); err != nil || fs.ETag != "e1" || fs.Failures != 2 {
+		t.Errorf("FeedState after reopen = %+v, %v", fs, err)
+	}
+	cur, err := s.Current(ctx, o.Actor, o.Accord)
+	if err != nil || cur.ObservationID != "o1" || !cur.Since.Equal(o.Published) {
+		t.Errorf("Current after reopen = %+v, %v", cur, err)
+	}
+	again, err := s.RecordObservation(ctx, o)
+	if err != nil || !reflect.DeepEqual(again, first) {
+		t.Errorf("repeated RecordObservation after reopen = %+v, %v; want %+v", again, err, first)
+	}
+}
+
+func TestMigrationsRunOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "accordwatch.db")
+	mustOpen(t, path, migrations).Close()
+
+	// A release adds a migration: only it runs. Plain CREATE TABLE fails if
+	// run twice, so reopening below also proves nothing is re-applied.
+	extended := append(migrations[:len(migrations):len(migrations)], `CREATE TABLE extra (x INTEGER)`)
+	for range 2 {
+		s := mustOpen(t, path, extended)
+		rows := migrationRows(t, s)
+		if len(rows) != len(extended) {
+			t.Errorf("schema_migrations has %d rows, want %d", len(rows), len(extended))
+		}
+		for i, r := range rows {
+			if r.version != i+1 {
+				t.Errorf("schema_migrations row %d has version %d", i, r.version)
+			}
+		}
+		if _, err := s.db.Exec(`INSERT INTO extra (x) VALUES (1)`); err != nil {
+			t.Errorf("new migration not applied: %v", err)
+		}
+		s.Close()
+	}
+
+	// An older program refuses the newer schema.
+	_, err := open(context.Background(), path, migrations)
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("open with fewer migrations: error = %v, want schema-too-new error", err)
+	}
+}
+
+func TestFailedMigrationRollsBack(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "accordwatch.db")
+	bad := append(migrations[:len(migrations):len(migrations)], `CREATE TABLE half (x INTEGER)`, `NOT SQL`)
+	if _, err := open(context.Background(), path, bad); err == nil {
+		t.Fatal("open with a broken migration succeeded")
+	}
+	s := mustOpen(t, path, migrations[:len(migrations):len(migrations)])
+	defer s.Close()
+	if rows := migrationRows(t, s); len(rows) != len(migrations) {
+		t.Errorf("schema_migrations has %d rows after a failed migration, want %d", len(rows), len(migrations))
+	}
+	var n int
+	err := s.db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'`).Scan(&n)
+	if err != nil || n != 0 {
+		t.Errorf("table from the failed batch exists (count %d, err %v); want rolled back", n, err)
+	}
+}
+
+func TestSQLiteSettings(t *testing.T) {
+	s := mustOpen(t, filepath.Join(t.TempDir(), "a.db"), migrations)
+	defer s.Close()
+	for pragma, want := range map[string]string{
+		"journal_mode": "wal",
+		"busy_timeout": fmt.Sprint(busyTimeoutMillis),
+		"synchronous":  "1", // NORMAL
+	} {
+		var got string
+		if err := s.db.QueryRow(`PRAGMA ` + pragma).Scan(&got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", pragma, err)
+		}
+		if !strings.EqualFold(got, want) {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+}
+
+// TestTwoStoresOneFile stands in for two processes sharing a database: the
+// single-connection pool does not serialise them, busy_timeout and
+// immediate transactions must.
+func TestTwoStoresOneFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	var stores [2]*Store
+	var wg sync.WaitGroup
+	var openErrs [2]error
+	for i := range stores { // concurrent first open: migrations must apply once
+		wg.Go(func() { stores[i], openErrs[i] = Open(ctx, path) })
+	}
+	wg.Wait()
+	for i, err := range openErrs {
+		if err != nil {
+			t.Fatalf("Open #%d: %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+	errs := make(chan error, 64)
+	for i, s := range stores {
+		for w := range 4 {
+			wg.Go(func() {
+				for k := range 10 {
+					o := store.Observation{
+						ID: fmt.Sprintf("s%d-w%d-%d", i, w, k), Actor: "France", Accord: "Paris Call",
+						Stance:    []string{store.StanceSupports, store.StanceSigned}[(i+w+k)%2],
+						Published: time.Date(2025, 1, 1, 0, 0, i*100+w*10+k, 0, time.UTC),
+						Observed:  time.Now(),
+					}
+					if _, err := s.RecordObservation(ctx, o); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	h, err := stores[0].History(ctx, "France", "Paris Call")
+	if err != nil || len(h) != 80 {
+		t.Errorf("History = %d observations, %v; want 80", len(h), err)
+	}
+	if rows := migrationRows(t, stores[1]); len(rows) != len(migrations) {
+		t.Errorf("schema_migrations has %d rows, want %d", len(rows), len(migrations))
+	}
+}
+
+func TestOpenDSNForms(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		dsn  string
+		file string // the database file Open must create
+	}{
+		{filepath.Join(dir, "plain", "a.db"), filepath.Join(dir, "plain", "a.db")},
+		{"sqlite://" + filepath.Join(dir, "scheme", "b.db"), filepath.Join(dir, "scheme", "b.db")},
+		{"file:" + filepath.Join(dir, "uri", "c.db") + "?mode=rwc", filepath.Join(dir, "uri", "c.db")},
+		{"file://" + filepath.Join(dir, "uri2", "d%20e.db"), filepath.Join(dir, "uri2", "d e.db")},
+	} {
+		s, err := Open(ctx, tc.dsn)
+		if err != nil {
+			t.Errorf("Open(%q): %v", tc.dsn, err)
+			continue
+		}
+		if err := s.MarkSeen(ctx, "f", "k"); err != nil {
+			t.Errorf("Open(%q): write: %v", tc.dsn, err)
+		}
+		s.Close()
+		if _, err := os.Stat(tc.file); err != nil {
+			t.Errorf("Open(%q) did not create %s: %v", tc.dsn, tc.file, err)
+		}
+	}
+
+	t.Run("relative", func(t *testing.T) {
+		t.Chdir(t.TempDir())
+		s, err := Open(ctx, "./data/accordwatch.db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if _, err := os.Stat(filepath.Join("data", "accordwatch.db")); err != nil {
+			t.Error(err)
+		}
+	})
+
+	t.Run("memory", func(t *testing.T) {
+		s, err := Open(ctx, ":memory:")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.MarkSeen(ctx, "f", "k"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.Seen(ctx, "k"); err != nil || !ok {
+			t.Errorf("Seen = %v, %v; want the write visible", ok, err)
+		}
+	})
+
+	for _, dsn := range []string{"", "postgres://u@localhost/db", "mysql://x", "a?b.db", "file:/x.db#frag", "sqlite://"} {
+		if s, err := Open(ctx, dsn); err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded, want an error", dsn)
+		}
+	}
+}
+
+func TestParseDSN(t *testing.T) {
+	for _, tc := range []struct {
+		dsn, driverDSN, dir string
+	}{
+		{"./data/accordwatch.db", "data/accordwatch.db?_txlock=immediate&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)", "data"},
+		{"sqlite:///abs/path.db", "/abs/path.db?_txlock=immediate&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)", "/abs"},
+		{"file:/abs/x.db?_txlock=deferred&_pragma=busy_timeout(10)&_journal_mode=DELETE", "file:/abs/x.db?_txlock=deferred&_pragma=busy_timeout(10)&_journal_mode=DELETE&_pragma=synchronous(NORMAL)", "/abs"},
+		{"file://localhost/abs/y.db", "file://localhost/abs/y.db?_txlock=immediate&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)", "/abs"},
+		{"file:rel/z.db?", "file:rel/z.db?_txlock=immediate&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)", "rel"},
+		{"file::memory:", "file::memory:?_txlock=immediate&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)", ""},
+	} {
+		got, err := parseDSN(tc.dsn)
+		if err != nil {
+			t.Errorf("parseDSN(%q): %v", tc.dsn, err)
+			continue
+		}
+		if got.driverDSN != tc.driverDSN || got.dir != tc.dir || got.dialect != sqliteDialect {
+			t.Errorf("parseDSN(%q) = %+v, want driverDSN %q, dir %q", tc.dsn, got, tc.driverDSN, tc.dir)
+		}
+	}
+}
+
+func TestRebind(t *testing.T) {
+	q := `SELECT '?' FROM t -- why?
+WHERE a = ? AND "b?" = ? AND c IN (?, ?)`
+	if got := sqliteDialect.rebind(q); got != q {
+		t.Errorf("sqlite rebind changed the query: %q", got)
+	}
+	want := `SELECT '?' FROM t -- why?
+WHERE a = $1 AND "b?" = $2 AND c IN ($3, $4)`
+	if got := postgresDialect.rebind(q); got != want {
+		t.Errorf("postgres rebind =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestTimeEncoding(t *testing.T) {
+	for _, tm := range []time.Time{
+		{},
+		time.Unix(0, 0), // the epoch is a real time, not "unknown"
+		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2025, 3, 10, 9, 30, 15, 123456789, time.FixedZone("CET", 3600)),
+	} {
+		if got, want := fromDB(toDB(tm)), norm(tm); got != want {
+			t.Errorf("round trip of %v = %v, want %v", tm, got, want)
+		}
+	}
+	if !fromDB(toDB(time.Time{})).IsZero() {
+		t.Error("zero time did not round-trip as zero")
+	}
+	if fromDB(toDB(time.Unix(0, 0))).IsZero() {
+		t.Error("the Unix epoch came back as the zero time")
+	}
+}
+
+func TestRecordObservationValidates(t *testing.T) {
+	s := mustOpen(t, filepath.Join(t.TempDir(), "a.db"), migrations)
+	defer s.Close()
+	for _, o := range []store.Observation{
+		{Actor: "A", Accord: "B", Stance: "signed"},
+		{ID: "x", Accord: "B", Stance: "signed"},
+		{ID: "x", Actor: "A", Stance: "signed"},
+		{ID: "x", Actor: "A", Accord: "B"},
+	} {
+		if _, err := s.RecordObservation(context.Background(), o); err == nil {
+			t.Errorf("RecordObservation(%+v) succeeded, want an error", o)
+		}
+	}
+	if n := len(migrationRows(t, s)); n == 0 {
+		t.Fatal("no migrations recorded")
+	}
+	var count int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM observations`).Scan(&count); err != nil || count != 0 {
+		t.Errorf("observations stored = %d, %v; want 0", count, err)
+	}
+}
+
+func TestContextCanceled(t *testing.T) {
+	s := mustOpen(t, filepath.Join(t.TempDir(), "a.db"), migrations)
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.RecordObservation(ctx, store.Observation{ID: "x", Actor: "A", Accord: "B", Stance: "signed"})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("RecordObservation with canceled context: error = %v, want context.Canceled", err)
+	}
+	if _, err := s.Current(context.Background(), "A", "B"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Current after canceled record: error = %v, want ErrNotFound", err)
+	}
+}
