@@ -66,6 +66,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	natsURL := fs.String("nats-url", "", "external NATS server URL (default: embedded server)")
 	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
 	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	listen := fs.String("nats-listen", "", "client address of the embedded NATS server (default 127.0.0.1:4222)")
 	verbose := fs.Bool("v", false, "debug logging")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -73,6 +74,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg, err := loadConfig(*cfgPath, *natsURL, *dsn, *dataDir)
 	if err != nil {
 		return err
+	}
+	if *listen != "" {
+		cfg.NATS.Listen = *listen
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -122,6 +126,14 @@ func cmdAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: analyze takes one FILE or -", errUsage)
 	}
+	var pub time.Time
+	if *published != "" {
+		t, err := time.Parse("2006-01-02", *published)
+		if err != nil {
+			return fmt.Errorf("%w: --published %q: want YYYY-MM-DD", errUsage, *published)
+		}
+		pub = t
+	}
 	body, err := readInput(fs.Arg(0), stdin)
 	if err != nil {
 		return err
@@ -141,12 +153,8 @@ func cmdAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 	if strings.TrimSpace(doc.Text) == "" {
 		return fmt.Errorf("%s: no text to analyse", fs.Arg(0))
 	}
-	if *published != "" {
-		t, err := time.Parse("2006-01-02", *published)
-		if err != nil {
-			return fmt.Errorf("%w: --published %q: want YYYY-MM-DD", errUsage, *published)
-		}
-		doc.Published = t
+	if !pub.IsZero() {
+		doc.Published = pub
 	}
 	cat, err := catalog.Default()
 	if err != nil {

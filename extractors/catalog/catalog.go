@@ -127,10 +127,8 @@ var (
 // Default returns the catalog embedded in package configs, loaded once.
 func Default() (*Catalog, error) {
 	defaultOnce.Do(func() {
+		// Load's errors already name the package and the file.
 		defaultCat, defaultErr = Load(configs.FS)
-		if defaultErr != nil {
-			defaultErr = fmt.Errorf("catalog: loading embedded configs: %w", defaultErr)
-		}
 	})
 	return defaultCat, defaultErr
 }

@@ -92,6 +92,11 @@ func TestFind(t *testing.T) {
 			[]string{"malabo-convention:alias:Malabo Convention", "~malabo-convention:Malabo Protocol", "GNQ:metonym:Malabo"}},
 		{"They endorsed the Declaration for the Future of the Internet.",
 			[]string{"future-of-internet-declaration:alias:Declaration for the Future of the Internet"}},
+		{"On the call, officials ate an apple and an orange; the treaty's intel was thin.",
+			[]string{":ref:the treaty"}},
+		{"Researchers at Georgia Tech and officials in Georgia disagreed.",
+			[]string{"~GEO:Georgia Tech", "GEO:name:Georgia"}},
+		{"THE KREMLIN, in a headline, and Kremlin-backed groups.", []string{"RUS:metonym:Kremlin"}},
 		{"", nil},
 	}
 	for _, tt := range tests {

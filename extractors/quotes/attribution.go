@@ -251,7 +251,7 @@ func isAppositive(f []string) bool {
 // endsWithName reports whether s ends with a capitalised word.
 func endsWithName(s string) bool {
 	ws := words(s, 0)
-	return len(ws) > 0 && isCap(ws[len(ws)-1].s) && ws[len(ws)-1].end >= len(strings.TrimRight(s, " .")) - 1
+	return len(ws) > 0 && isCap(ws[len(ws)-1].s) && ws[len(ws)-1].end >= len(strings.TrimRight(s, " ."))-1
 }
 
 // lastCapRun returns the last run of capitalised words in s.

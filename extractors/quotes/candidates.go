@@ -21,7 +21,7 @@ type cand struct {
 func (c *cand) text(text string) string {
 	var parts []string
 	for _, p := range c.parts {
-		parts = append(parts, strings.TrimSpace(text[p.tStart:p.tEnd]))
+		parts = append(parts, strings.TrimRight(strings.TrimSpace(text[p.tStart:p.tEnd]), ","))
 	}
 	t := strings.Join(parts, " ")
 	return strings.TrimRight(t, ",")

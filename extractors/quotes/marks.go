@@ -24,7 +24,7 @@ type article struct {
 	paras  []para
 	spans  []span
 	quoted []bool // per byte: inside quotation marks (marks included)
-	ents   *entityHints
+	ents   *entityHints // loaded on first use; see hints
 	index  *nameIndex
 }
 
@@ -42,7 +42,6 @@ func newArticle(text string) *article {
 			a.quoted[i] = true
 		}
 	}
-	a.ents = newEntityHints(text)
 	a.index = buildNameIndex(a)
 	return a
 }

@@ -151,6 +151,15 @@ type entityHints struct {
 	person, other map[string]bool
 }
 
+// hints returns the article's entity hints, running prose on first use
+// only: most articles never need them.
+func (a *article) hints() *entityHints {
+	if a.ents == nil {
+		a.ents = newEntityHints(a.text)
+	}
+	return a.ents
+}
+
 func newEntityHints(text string) *entityHints {
 	h := &entityHints{person: map[string]bool{}, other: map[string]bool{}}
 	doc, err := prosemodel.Document(text, true)
@@ -215,7 +224,7 @@ func stripTitle(ws []word) (title, name []word) {
 	for k > 0 {
 		w := ws[k-1]
 		lw := strings.ToLower(w.s)
-		if titleWords[lw] || orgWords[lw] || placeWords[lw] || w.possessive || strings.Contains(w.s, ".") ||
+		if titleWords[lw] || orgWords[lw] || w.possessive || strings.Contains(w.s, ".") ||
 			(!isCap(w.s) && !particles[lw]) {
 			break
 		}
@@ -234,15 +243,12 @@ func (a *article) personFromSeq(c capSeq) (personName, bool) {
 	for len(ws) > 0 && leadFillers[strings.ToLower(ws[0].s)] {
 		ws = ws[1:]
 	}
-	if len(ws) == 0 {
+	if len(ws) == 0 || ws[0].s == "The" {
 		return personName{}, false
 	}
 	title, name := stripTitle(ws)
-	if len(name) < 2 || !looksPersonal(name) {
-		return personName{}, false
-	}
 	full := capSeq{ws: name}.text()
-	if a.ents.other[full] && !a.ents.person[full] {
+	if len(name) < 2 || !looksPersonal(name) {
 		return personName{}, false
 	}
 	pn := personName{full: full, start: name[0].start, end: name[len(name)-1].end}
@@ -274,6 +280,16 @@ func looksPersonal(name []word) bool {
 		}
 	}
 	return isCap(name[len(name)-1].s)
+}
+
+// hasOrgWord reports whether any word marks an organisation or thing.
+func hasOrgWord(ws []word) bool {
+	for _, w := range ws {
+		if orgWords[strings.ToLower(w.s)] {
+			return true
+		}
+	}
+	return false
 }
 
 // fullestPerson returns the fullest personal name in the article ending with

@@ -92,19 +92,19 @@ func (a *article) resolvePhrase(phrase string, pos int) speaker {
 		}
 		return sp
 	}
-	if len(name) >= 2 && looksPersonal(name) && len(title) > 0 {
+	// prose's PERSON label (a hint only, and costly, so asked last) rescues
+	// names the lexical test rejects.
+	personal := len(name) >= 2 && (looksPersonal(name) || !hasOrgWord(name) && a.hints().person[n])
+	if personal && len(title) > 0 {
 		sp.name, sp.kind = n, kindPerson
 		return sp
 	}
 	// An organisation, or a name without a fuller form.
-	full := capSeq{ws: ws}.text()
-	if len(title) > 0 && len(name) >= 2 && looksPersonal(name) {
-		full = n
+	if personal {
+		sp.name, sp.kind = n, kindPerson
+		return sp
 	}
-	sp.name, sp.kind = a.fullestOrg(full), kindOrg
-	if len(name) >= 2 && looksPersonal(name) {
-		sp.kind = kindPerson
-	}
+	sp.name, sp.kind = a.fullestOrg(capSeq{ws: ws}.text()), kindOrg
 	return sp
 }
 
@@ -509,8 +509,8 @@ func (a *article) previousOrgSubject(pos int) (string, int) {
 			for len(cw) > 0 && (leadFillers[strings.ToLower(cw[0].s)] || cw[0].s == "The") {
 				cw = cw[1:]
 			}
-			if len(cw) == 0 {
-				continue
+			if len(cw) == 0 || cw[len(cw)-1].possessive {
+				continue // "France's foreign minister …": not the organisation
 			}
 			if _, name := stripTitle(cw); len(name) >= 2 && looksPersonal(name) {
 				return "", -1

@@ -106,7 +106,7 @@ var hedgeRe = re(`\b(?:may|might|could|should|ought\s+to|expected\s+to|likely\s+
 var reportedDecisionRe = re(`\b(?:announced|confirmed|declared|decided|said|says|agreed|pledged|promised)\s+(?:on\s+\w+\s+)?(?:that\s+)?`)
 
 // Negation just before a trigger.
-var negationRe = re(`\b(?:not|n['’]t|never|no\s+longer|without|nor|neither|lack\s+of|absence\s+of|yet\s+to|failed\s+to|refus\w*\s+to|declin\w*\s+to|has\s+no\s+plans?\s+to|no\s+plans?\s+to|denied|denies|deny)\s+(?:\S+\s+){0,2}$`)
+var negationRe = re(`(?:\bnot|n['’]t|\bnever|no\s+longer|without|nor|neither|lack\s+of|absence\s+of|yet\s+to|failed\s+to|refus\w*\s+to|declin\w*\s+to|has\s+no\s+plans?\s+to|no\s+plans?\s+to|denied|denies|deny)\s+(?:\S+\s+){0,2}$`)
 
 // Denials of reports make the clause a non-event ("denied reports it would withdraw").
 var denialRe = re(`\b(?:den(?:ied|ies|y)|dismiss(?:ed|es)|rejected|rebuffed|played\s+down)\s+(?:\S+\s+){0,3}?(?:reports?|rumou?rs?|claims?|speculation|suggestions?)\b`)
@@ -127,7 +127,10 @@ var pronounRe = re(`(?:^|\s)(?:it|they|we|i|he|she|both|the\s+(?:country|governm
 var firstPersonRe = re(`(?:^|[\s“"])(?:we|i|our\s+(?:government|country|company|organi[sz]ation))\s+(?:\S+\s+){0,4}$`)
 
 // Words that may stand as the object of a stance verb for the article's accord.
-var objectRefRe = re(`^\s*(?:(?:on|up|to|on\s+to|onto|from|of|in|with|out\s+of|against|for)\s+)?(?:(?:the|this|that|its|a|an|their|his|her|our|new|french-led|un-backed|landmark|non-binding|nine-point|global|international|voluntary|same|draft|final|proposed|controversial|\w+-led)\s+){0,4}(?:call|pledge|declaration|accord|pact|treaty|convention|agreement|initiative|process|document|code|statement|text|charter|principles|norms|framework|deal|commitments?|effort|instrument|resolution|it|them|this|that)\b`)
+var objectRefRe = re(`^\s*(?:(?:on|up|to|on\s+to|onto|from|of|in|with|out\s+of|against|for)\s+)?(?:(?:the|this|that|its|a|an|their|his|her|our)\s+)?(?:[\w’'-]+\s+){0,3}?(?:call|pledge|declaration|accord|pact|treaty|convention|agreement|initiative|process|document|code|statement|text|charter|principles|norms|framework|deal|commitments?|effort|instrument|resolution|it|them|this|that)\b`)
 
 // Generic objects that end a trigger's clause with nothing more: "signed on Tuesday."
 var bareObjectRe = re(`^\s*(?:(?:on|up|as\s+well|too|in\s+\w+|at\s+\w+|on\s+\w+day|this\s+week|last\s+week|later|yesterday|today|also)\b[\s,]*)*(?:[.,;”"]|$)`)
+
+// Uncertainty about the event itself: "it is not clear whether X will sign".
+var uncertainRe = re(`\b(?:not\s+clear|unclear|uncertain|remains\s+to\s+be\s+seen|speculat\w+|rumou?r\w*|whether|doubt\w*|question\s+of)\b`)

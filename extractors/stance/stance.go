@@ -142,6 +142,7 @@ var (
 	inGerundRe      = re(`\s+in\s+$`)
 	passiveByRe     = re(`^\s*(?:\w+\s+){0,3}?by\s+`)
 	signatoriesRe   = re(`\bsignatories\s+(?:include|included|including|are|were|such\s+as|like)\b|\bsigned\s+by\b|\bendorsed\s+by\b|\bbacked\s+by\b`)
+	passiveRe       = re(`\b(?:was|were|been|is|are|be|being)\s+(?:\w+\s+)?$`)
 	questionEndRe   = regexp.MustCompile(`\?["”’]?$`)
 	yearRe          = regexp.MustCompile(`\b(19|20)\d\d\b`)
 	rightGlueRe     = re(`^\s*,?\s*(?:along\s+with|alongside|together\s+with|as\s+did|as\s+have|as\s+has|joined\s+by|with)\s+`)
@@ -191,6 +192,9 @@ func detectSentence(in Input, ms []Mention, s segment.Sentence, lastSubjects []s
 			if !(regexp.MustCompile(`(?i)\b(?:would|will)\s+(?:\S+\s+){0,1}$`).MatchString(before) && announcedThatRe.MatchString(before)) {
 				continue
 			}
+		}
+		if !t.explicit && uncertainRe.MatchString(before) {
+			continue
 		}
 		if stance == Withdrew && denialRe.MatchString(before) {
 			continue
@@ -321,15 +325,13 @@ func pickAccord(in Input, ms []Mention, s segment.Sentence, tm match, ts, te int
 func subjectsFor(in Input, ms []Mention, s segment.Sentence, ts, te int, before string, q *Quote, last []string) []string {
 	// passive: "was signed by A, B and C"; "signatories include A and B".
 	after := in.Text[te:s.End]
-	if loc := passiveByRe.FindStringIndex(after); loc != nil && regexp.MustCompile(`(?i)\b(?:was|were|been|is|are|be)\s+(?:\w+\s+)?$`).MatchString(before) {
-		if acts := listAfter(in, ms, te+loc[1], s.End); len(acts) > 0 {
-			return acts
-		}
+	// In a passive clause the subject on the left is the accord, never the
+	// actor: only the "by" list counts.
+	if loc := passiveByRe.FindStringIndex(after); loc != nil && passiveRe.MatchString(before) {
+		return listAfter(in, ms, te+loc[1], s.End)
 	}
 	if signatoriesRe.MatchString(in.Text[ts:minInt(te+12, s.End)]) {
-		if acts := listAfter(in, ms, te, s.End); len(acts) > 0 {
-			return acts
-		}
+		return listAfter(in, ms, te, s.End)
 	}
 	// the clause before the trigger.
 	clauseStart := s.Start
