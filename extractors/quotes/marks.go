@@ -23,7 +23,7 @@ type article struct {
 	text   string
 	paras  []para
 	spans  []span
-	quoted []bool // per byte: inside quotation marks (marks included)
+	quoted []bool       // per byte: inside quotation marks (marks included)
 	ents   *entityHints // loaded on first use; see hints
 	index  *nameIndex
 }

@@ -137,17 +137,19 @@ func findTriggers(text string) []match {
 }
 
 var (
-	joinedWithRe    = re(`^\s*(?:with|forces|hands|talks|efforts|calls|the\s+(?:chorus|call\s+for|list|ranks|group))\b`)
-	joinedInRe      = re(`\bjoin(?:ed|s|ing)?\s+$`)
-	inGerundRe      = re(`\s+in\s+$`)
-	passiveByRe     = re(`^\s*(?:\w+\s+){0,3}?by\s+`)
-	signatoriesRe   = re(`\bsignatories\s+(?:include|included|including|are|were|such\s+as|like)\b|\bsigned\s+by\b|\bendorsed\s+by\b|\bbacked\s+by\b`)
-	passiveRe       = re(`\b(?:was|were|been|is|are|be|being)\s+(?:\w+\s+)?$`)
-	questionEndRe   = regexp.MustCompile(`\?["”’]?$`)
-	yearRe          = regexp.MustCompile(`\b(19|20)\d\d\b`)
-	rightGlueRe     = re(`^\s*,?\s*(?:along\s+with|alongside|together\s+with|as\s+did|as\s+have|as\s+has|joined\s+by|with)\s+`)
-	subjectStopRe   = re(`[.!?]\s|\bsaid\b|\btold\b|\bsays\b`)
-	announcedThatRe = re(`\b(?:announced|confirmed|declared|decided|said|says|agreed)\b`)
+	joinedWithRe     = re(`^\s*(?:with|forces|hands|talks|efforts|calls|the\s+(?:chorus|call\s+for|list|ranks|group))\b`)
+	joinedInRe       = re(`\bjoin(?:ed|s|ing)?\s+$`)
+	inGerundRe       = re(`\s+in\s+$`)
+	passiveByRe      = re(`^\s*(?:\w+\s+){0,3}?by\s+`)
+	signatoriesRe    = re(`\bsignatories\s+(?:include|included|including|are|were|such\s+as|like)\b|\bsigned\s+by\b|\bendorsed\s+by\b|\bbacked\s+by\b`)
+	genericSubjectRe = re(`\b(?:states|countries|governments|nations|companies|firms|members|member\s+states|signatories|parties)\b[^.:;]{0,60}$`)
+	locativeRe       = regexp.MustCompile(`\b(?:in|at|from|near|outside|inside|across|via|to|for)\s+(?:the\s+)?(?:\p{Lu}[\p{L}’'.-]*,?\s+){0,3}$`)
+	passiveRe        = re(`\b(?:was|were|been|is|are|be|being)\s+(?:\w+\s+)?$`)
+	questionEndRe    = regexp.MustCompile(`\?["”’]?$`)
+	yearRe           = regexp.MustCompile(`\b(19|20)\d\d\b`)
+	rightGlueRe      = re(`^\s*,?\s*(?:along\s+with|alongside|together\s+with|as\s+did|as\s+have|as\s+has|joined\s+by|with)\s+`)
+	subjectStopRe    = re(`[.!?]\s|\bsaid\b|\btold\b|\bsays\b`)
+	announcedThatRe  = re(`\b(?:announced|confirmed|declared|decided|said|says|agreed)\b`)
 )
 
 // detectSentence finds the stance candidates of one sentence. It returns
@@ -333,6 +335,14 @@ func subjectsFor(in Input, ms []Mention, s segment.Sentence, ts, te int, before 
 	if signatoriesRe.MatchString(in.Text[ts:minInt(te+12, s.End)]) {
 		return listAfter(in, ms, te, s.End)
 	}
+	// "the fifteen states that have ratified the Convention: Benin, Ghana…"
+	if genericSubjectRe.MatchString(before) {
+		if i := strings.IndexByte(after, ':'); i >= 0 {
+			if acts := listAfter(in, ms, te+i+1, s.End); len(acts) > 0 {
+				return acts
+			}
+		}
+	}
 	// the clause before the trigger.
 	clauseStart := s.Start
 	if locs := boundaryRe.FindAllStringIndex(before, -1); len(locs) > 0 {
@@ -348,6 +358,11 @@ func subjectsFor(in Input, ms []Mention, s segment.Sentence, ts, te int, before 
 			continue
 		}
 		if len(group) == 0 {
+			// a place in a prepositional phrase is not the subject:
+			// "deposited in Strasbourg, France, the instrument".
+			if locativeRe.MatchString(in.Text[clauseStart:m.Start]) {
+				continue
+			}
 			gap := in.Text[m.End:ts]
 			if len(strings.Fields(gap)) > 9 || subjectStopRe.MatchString(gap) {
 				break
