@@ -30,19 +30,25 @@ func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// runJSON runs a command that must succeed and decodes its JSON output into v.
+func runJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	code, out, errs := runCmd(t, "", args...)
+	if code != 0 {
+		t.Fatalf("%s: exit %d: %s", args[0], code, errs)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("%s: output is not the expected JSON: %v\n%s", args[0], err, out)
+	}
+}
+
 // TestAnalyzeSeed runs the seed article through analyze: the United States
 // declined the Paris Call, in the State Department's words, and every quote
 // is attributed to its speaker.
 func TestAnalyzeSeed(t *testing.T) {
 	seed := shared(t, "seed", "vice-2018-11-16-paris-call.txt")
-	code, out, errs := runCmd(t, "", "analyze", "--published", "2018-11-16", seed)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
 	var res analysis.Result
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("output is not the analysis JSON: %v\n%s", err, out)
-	}
+	runJSON(t, &res, "analyze", "--published", "2018-11-16", seed)
 	var found bool
 	for _, s := range res.Stances {
 		if s.Actor == "USA" && s.Accord == "paris-call" && s.Stance == "declined" && !s.Historical {
@@ -100,14 +106,8 @@ func TestAnalyzeSeed(t *testing.T) {
 // threshold; the figures are logged for the closing note.
 func TestEvalRuns(t *testing.T) {
 	gold := shared(t, "corpus", "gold.jsonl")
-	code, out, errs := runCmd(t, "", "eval", "--json", "--gold", gold)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
 	var s eval.Scores
-	if err := json.Unmarshal([]byte(out), &s); err != nil {
-		t.Fatalf("eval --json output: %v\n%s", err, out)
-	}
+	runJSON(t, &s, "eval", "--json", "--gold", gold)
 	if s.Articles != 37 {
 		t.Errorf("scored %d articles, want 37", s.Articles)
 	}
@@ -127,7 +127,7 @@ func TestEvalRuns(t *testing.T) {
 		s.StancePrecision, s.StanceRecall, s.StanceF1, s.PolarityF1, s.QuotePrecision, s.QuoteRecall, s.SpeakerAccuracy)
 
 	// Human mode lists each article.
-	code, out, _ = runCmd(t, "", "eval", "--gold", gold)
+	code, out, _ := runCmd(t, "", "eval", "--gold", gold)
 	if code != 0 || !strings.Contains(out, "== vice-2018-11-16-paris-call") || !strings.Contains(out, "stances  P") {
 		t.Errorf("human eval output (exit %d) lacks per-article lines or totals:\n%.500s", code, out)
 	}
@@ -158,29 +158,17 @@ func TestBadInput(t *testing.T) {
 
 func TestExtractAndAnalyzeHTML(t *testing.T) {
 	page := filepath.Join("..", "..", "pipeline", "daemon", "testdata", "declines.html")
-	code, out, errs := runCmd(t, "", "extract", page)
-	if code != 0 {
-		t.Fatalf("extract: exit %d: %s", code, errs)
-	}
 	var art struct {
 		Title, Published, Text string
 		Authors                []string
 	}
-	if err := json.Unmarshal([]byte(out), &art); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, &art, "extract", page)
 	if art.Title != "U.S. declines to endorse Paris Call on cyberspace" || !strings.HasPrefix(art.Published, "2018-11-12") ||
 		!strings.Contains(art.Text, "not in a position to endorse") || strings.Contains(art.Text, "Why the U.S. signed nothing") {
 		t.Errorf("extract = %+v", art)
 	}
-	code, out, errs = runCmd(t, "", "analyze", "--html", page)
-	if code != 0 {
-		t.Fatalf("analyze --html: exit %d: %s", code, errs)
-	}
 	var res analysis.Result
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, &res, "analyze", "--html", page)
 	if res.Published != "2018-11-12" || len(res.Stances) == 0 || res.Stances[0].Actor != "USA" || res.Stances[0].Stance != "declined" {
 		t.Errorf("analyze --html = %+v", res)
 	}

@@ -20,8 +20,11 @@ var (
 	// "Vice President Kamala Harris" (no actor named)
 	roleNameRe = regexp.MustCompile(`\b(` + rolePat + `)\s+(` + namePat + `)`)
 	// "Jean Doe, France’s foreign minister" / "Jean Doe, the EU’s envoy"
-	apposRe  = regexp.MustCompile(`(` + namePat + `),\s+(?:the\s+|a\s+|an\s+)?$`)
-	formerRe = regexp.MustCompile(`(?i)\b(?:former|ex-|previously|once\s+served|retired|onetime|one-time)\b`)
+	apposRe = regexp.MustCompile(`(` + namePat + `),\s+(?:the\s+|a\s+|an\s+)?$`)
+	// "’s foreign minister" after an actor mention
+	roleAfterRe = regexp.MustCompile(`^(?:’s|'s)?\s+(?:[\p{L}\-]+\s+){0,3}?` + rolePat)
+	wholeNameRe = regexp.MustCompile(`^` + namePat + `$`)
+	formerRe    = regexp.MustCompile(`(?i)\b(?:former|ex-|previously|once\s+served|retired|onetime|one-time)\b`)
 )
 
 // person is a person named in the article with the actor they speak for.
@@ -187,7 +190,7 @@ func findPersons(text string, sents []segment.Sentence, ms []catalog.Match, cat 
 		lead := text[start:m.Start]
 		if loc := apposRe.FindStringSubmatchIndex(lead); loc != nil {
 			tail := text[m.End:min(len(text), m.End+60)]
-			if r := regexp.MustCompile(`^(?:’s|'s)?\s+(?:[\p{L}\-]+\s+){0,3}?` + rolePat).FindString(tail); r != "" && !formerRe.MatchString(lead[loc[1]:]) {
+			if r := roleAfterRe.FindString(tail); r != "" && !formerRe.MatchString(lead[loc[1]:]) {
 				idx.learn(trimName(lead[loc[2]:loc[3]]), m.ID, strings.TrimSpace(text[m.Start:m.End]+r))
 			}
 		}
@@ -205,7 +208,7 @@ func findPersons(text string, sents []segment.Sentence, ms []catalog.Match, cat 
 				continue
 			}
 			name := trimName(e.Text)
-			if strings.Count(name, " ") == 0 || !regexp.MustCompile(`^`+namePat+`$`).MatchString(name) || nameIsCatalog(name, cat) {
+			if strings.Count(name, " ") == 0 || !wholeNameRe.MatchString(name) || nameIsCatalog(name, cat) {
 				continue
 			}
 			if strings.Contains(text, name) {

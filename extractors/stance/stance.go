@@ -144,6 +144,9 @@ var (
 	signatoriesRe    = re(`\bsignatories\s+(?:include|included|including|are|were|such\s+as|like)\b|\bsigned\s+by\b|\bendorsed\s+by\b|\bbacked\s+by\b`)
 	genericSubjectRe = re(`\b(?:states|countries|governments|nations|companies|firms|members|member\s+states|signatories|parties)\b[^.:;]{0,60}$`)
 	locativeRe       = regexp.MustCompile(`\b(?:in|at|from|near|outside|inside|across|via|to|for)\s+(?:the\s+)?(?:\p{Lu}[\p{L}’'.-]*,?\s+){0,3}$`)
+	willWouldRe      = re(`\b(?:would|will)\s+(?:\S+\s+){0,1}$`)
+	inGerundAfterRe  = re(`^[^.;]{0,120}?\bin\s+(?:sign|endors|back|reject|oppos|ratif|support)\w*`)
+	joinedGapRe      = re(`^\s*join(?:ed|s)?\s*$`)
 	passiveRe        = re(`\b(?:was|were|been|is|are|be|being)\s+(?:\w+\s+)?$`)
 	questionEndRe    = regexp.MustCompile(`\?["”’]?$`)
 	yearRe           = regexp.MustCompile(`\b(19|20)\d\d\b`)
@@ -191,7 +194,7 @@ func detectSentence(in Input, ms []Mention, s segment.Sentence, lastSubjects []s
 		if hedgeRe.MatchString(before) && stance != Declined && stance != Undecided && stance != Opposes {
 			// "may sign", "is expected to join": no stance, unless a
 			// decision is reported ("announced that X would join").
-			if !(regexp.MustCompile(`(?i)\b(?:would|will)\s+(?:\S+\s+){0,1}$`).MatchString(before) && announcedThatRe.MatchString(before)) {
+			if !(willWouldRe.MatchString(before) && announcedThatRe.MatchString(before)) {
 				continue
 			}
 		}
@@ -232,7 +235,7 @@ func detectSentence(in Input, ms []Mention, s segment.Sentence, lastSubjects []s
 }
 
 func hasGerundAfter(after string) bool {
-	return regexp.MustCompile(`(?i)^[^.;]{0,120}?\bin\s+(?:sign|endors|back|reject|oppos|ratif|support)\w*`).MatchString(after)
+	return inGerundAfterRe.MatchString(after)
 }
 
 func olderYear(text string, published time.Time) bool {
@@ -377,7 +380,7 @@ func subjectsFor(in Input, ms []Mention, s segment.Sentence, ts, te int, before 
 			continue
 		}
 		// "the UK and the EU joined China, Russia and Brazil in signing"
-		if regexp.MustCompile(`(?i)^\s*join(?:ed|s)?\s*$`).MatchString(gap) {
+		if joinedGapRe.MatchString(gap) {
 			group = append(group, m)
 			continue
 		}
