@@ -30,6 +30,51 @@ const (
 	StanceWithdrew  = "withdrew"
 )
 
+// Polarities of stances: which side of an accord a stance puts an actor on.
+const (
+	PolarityPositive = "positive" // signed, ratified, supports
+	PolarityNegative = "negative" // declined, opposes, withdrew
+	PolarityNeutral  = "neutral"  // undecided
+)
+
+// Polarity returns the polarity of stance, or "" if stance is not one of
+// the Stance constants.
+func Polarity(stance string) string {
+	switch stance {
+	case StanceSigned, StanceRatified, StanceSupports:
+		return PolarityPositive
+	case StanceDeclined, StanceOpposes, StanceWithdrew:
+		return PolarityNegative
+	case StanceUndecided:
+		return PolarityNeutral
+	}
+	return ""
+}
+
+// SamePolarity reports whether stances a and b have the same known
+// polarity. A stance of unknown polarity has the same polarity only as
+// itself.
+func SamePolarity(a, b string) bool {
+	if a == b {
+		return true
+	}
+	p := Polarity(a)
+	return p != "" && p == Polarity(b)
+}
+
+// ContradictionWindow is how close to the time the current stance took
+// effect (Current.Since) a report of a stance of another polarity must be
+// for RecordObservation to treat it as contradicting the current stance
+// rather than as a change: reports with Effective in
+// [Since-ContradictionWindow, Since+ContradictionWindow) are the same
+// story. It also bounds the corroborating reports counted in Sources:
+// those older than Since-ContradictionWindow are not counted.
+//
+// 72 hours covers an outlet that reports a story a day or two after the
+// others. A genuine reversal inside the window is delayed, not lost: see
+// RecordObservation.
+const ContradictionWindow = 72 * time.Hour
+
 // Article sources.
 const (
 	// SourcePage means Text was extracted from the fetched article page.
@@ -88,6 +133,10 @@ type Observation struct {
 	Confidence    float64
 	Published     time.Time // article publication time (zero = unknown)
 	Observed      time.Time // when the pipeline produced the observation
+	// Contradicts is set by the store: the observation contradicted the
+	// current stance when it was recorded and was flagged instead of
+	// applied (see Store.RecordObservation). It is ignored on input.
+	Contradicts bool
 }
 
 // Effective returns the time the observation speaks for: Published, or
@@ -99,13 +148,35 @@ func (o Observation) Effective() time.Time {
 	return o.Published
 }
 
+// Source returns the key that tells independent reports apart when
+// corroborating reports are counted: the outlet, or the article when the
+// outlet is unknown (then the URL, then the observation itself). Two
+// articles from the same outlet are one source.
+func (o Observation) Source() string {
+	switch {
+	case o.Outlet != "":
+		return "outlet:" + o.Outlet
+	case o.ArticleID != "":
+		return "article:" + o.ArticleID
+	case o.URL != "":
+		return "url:" + o.URL
+	}
+	return "observation:" + o.ID
+}
+
 // Current is the stance an actor currently holds on an accord.
 type Current struct {
-	Actor         string
-	Accord        string
-	Stance        string
-	Since         time.Time // effective time of the observation that set it
-	ObservationID string    // the observation that set it
+	Actor  string
+	Accord string
+	Stance string
+	// Since is when the stance took effect: the earliest Effective time of
+	// the reports of it that made it current (see Change.Since).
+	Since         time.Time
+	ObservationID string // the observation that set it
+	// Sources is the number of distinct sources (see Observation.Source)
+	// that have reported Stance since it became current, the reports that
+	// made it current included.
+	Sources int
 }
 
 // Change records that an observation changed an actor's current stance on
@@ -117,9 +188,19 @@ type Change struct {
 	Previous      string    // "" when the actor had no recorded stance
 	PreviousSince time.Time // when the previous stance took effect
 	Stance        string
-	Since         time.Time // effective time of the new stance
+	// Since is when the new stance took effect: the Effective time of the
+	// observation, or of an earlier report of the same stance that had been
+	// flagged as a contradiction and that the observation corroborated, if
+	// that report is not older than PreviousSince.
+	Since time.Time
+	// Sources is the number of distinct sources (see Observation.Source)
+	// that reported the new stance. RecordObservation returns the count at
+	// the time of the change (the observation and the contradictions it
+	// confirmed); Changes returns it as it stands now, corroborating
+	// reports recorded since included.
+	Sources       int
 	Detected      time.Time // the observation's Observed time
-	ObservationID string
+	ObservationID string    // the observation that caused the change
 	Evidence      string
 	Speaker       string
 	URL           string
@@ -130,6 +211,48 @@ type Change struct {
 // ChangeID returns the ID of the Change caused by the observation with the
 // given ID.
 func ChangeID(observationID string) string { return "chg-" + observationID }
+
+// Contradiction records that an observation contradicted an actor's
+// current stance on an accord: it reported a stance of another polarity,
+// close in time to when the current one took effect, from a source that
+// had not reported the current one (see Store.RecordObservation). The
+// observation is kept (with Observation.Contradicts set) but does not
+// change the current stance.
+type Contradiction struct {
+	ID     string // "con-" + ObservationID
+	Actor  string
+	Accord string
+	// Current is the current stance the observation contradicts, which
+	// took effect at CurrentSince and was set by CurrentObservationID.
+	Current              string
+	CurrentSince         time.Time
+	CurrentObservationID string
+	Stance               string    // the contradicting stance
+	Since                time.Time // the observation's Effective time
+	Detected             time.Time // the observation's Observed time
+	ObservationID        string
+	Evidence             string
+	Speaker              string
+	URL                  string
+	Outlet               string
+	Title                string
+	// ConfirmedBy is the ID of the Change that later replaced Current with
+	// Stance, or "" if none has. RecordObservation always returns "";
+	// Contradictions returns it as it stands now.
+	ConfirmedBy string
+}
+
+// ContradictionID returns the ID of the Contradiction flagged for the
+// observation with the given ID.
+func ContradictionID(observationID string) string { return "con-" + observationID }
+
+// Outcome is what RecordObservation did with an observation. At most one
+// of its fields is set; both are nil when the observation only joined the
+// history, possibly corroborating the current stance.
+type Outcome struct {
+	Change        *Change        // the observation changed the current stance
+	Contradiction *Contradiction // the observation was flagged as a contradiction
+}
 
 // FeedState is the polling state of one feed.
 type FeedState struct {
@@ -157,19 +280,56 @@ type Store interface {
 
 	// RecordObservation stores o (idempotent by ID) and applies it to the
 	// current stance of (o.Actor, o.Accord), all in one transaction. It
-	// returns the Change the observation caused, or nil. Calling it again
-	// with the same ID writes nothing and returns the same Change as the
-	// first call (or nil).
+	// returns the Change or the Contradiction the observation caused, if
+	// any. Calling it again with the same ID writes nothing and returns
+	// the same Outcome as the first call.
 	//
-	// Rules: historical observations never change the current stance. With
-	// no current stance yet, the observation causes a change with Previous
-	// "". The same stance as the current one causes no change. A different
-	// stance with o.Effective() >= current Since causes a change and
-	// becomes current. A different stance older than current Since is kept
-	// in the history only.
+	// Rules, with W = ContradictionWindow and the current stance C, which
+	// took effect at T:
+	//
+	//   - Historical observations are history only: they never change,
+	//     corroborate or contradict the current stance.
+	//   - With no current stance yet, the observation causes a change with
+	//     Previous "".
+	//   - The same stance as C corroborates it: no change, and the
+	//     observation's source (see Observation.Source) is counted in
+	//     C's Sources unless o.Effective() is before T-W.
+	//   - A different stance of the same polarity (supports → signed,
+	//     declined → opposes) causes a change if o.Effective() >= T, and
+	//     is history only if older.
+	//   - A stance of another polarity is a contradiction if o.Effective()
+	//     is in [T-W, T+W) and its source is not one that reported C: the
+	//     observation is kept with Contradicts set and C stays current.
+	//     Once reports of that same stance contradicting C come from two
+	//     distinct sources, the one completing the pair causes the change
+	//     instead of being flagged (provided one of the reports is not
+	//     older than T).
+	//   - Otherwise, a stance of another polarity is applied as before: a
+	//     change if o.Effective() >= T, history only if older. That covers
+	//     a report after the window, and a source that reported C and now
+	//     reports another stance: an outlet does not contradict itself, it
+	//     updates its own story.
+	//
+	// A change's Sources counts the distinct sources of the observation
+	// and of the contradictions of the same stance it confirms, and its
+	// Since is the earliest Effective time among those reports that is not
+	// before T.
+	//
+	// Why: the same statement reported by several outlets must be one
+	// change, and a report from another outlet that disagrees with a
+	// stance which took effect shortly before is more often a misreading
+	// or a stale account than a reversal, so it is flagged for a person
+	// rather than applied. A genuine reversal soon after the previous
+	// stance (Brazil declines one day and signs the next, as in the demo)
+	// still becomes current: at once if an outlet that reported the
+	// previous stance reports it, as soon as a second outlet reports it,
+	// or with the first report after the window. A window short enough to
+	// let next-day reversals through unflagged (24 hours or less) would
+	// let next-day stale or misread reports through too, and would depend
+	// on publication hours and daylight saving time.
 	//
 	// If o.Observed is zero it is set to the time of the call.
-	RecordObservation(ctx context.Context, o Observation) (*Change, error)
+	RecordObservation(ctx context.Context, o Observation) (Outcome, error)
 	// Current returns the current stance of actor on accord, or ErrNotFound.
 	Current(ctx context.Context, actor, accord string) (Current, error)
 	// CurrentAll returns every current stance, ordered by actor and accord.
@@ -178,8 +338,11 @@ type Store interface {
 	// included, oldest first by Effective (ties by Observed, then ID).
 	History(ctx context.Context, actor, accord string) ([]Observation, error)
 	// Changes returns the changes detected in [from, to), ordered by
-	// Detected (ties by ID).
+	// Detected (ties by ID), with their Sources as they stand now.
 	Changes(ctx context.Context, from, to time.Time) ([]Change, error)
+	// Contradictions returns the contradictions detected in [from, to),
+	// ordered by Detected (ties by ID), with ConfirmedBy as it stands now.
+	Contradictions(ctx context.Context, from, to time.Time) ([]Contradiction, error)
 
 	// Seen reports whether the feed item key (GUID or link) was marked seen.
 	Seen(ctx context.Context, key string) (bool, error)

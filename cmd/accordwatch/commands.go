@@ -304,7 +304,8 @@ func writeDigest(d digest.Digest, format, out string, stdout io.Writer) error {
 	return f.Close()
 }
 
-// buildDigest reads the changes recorded on date (in loc) from st.
+// buildDigest reads the changes and contradictions recorded on date (in
+// loc) from st.
 func buildDigest(ctx context.Context, st store.Store, date string, loc *time.Location) (digest.Digest, error) {
 	from, to, err := digest.Day(date, loc)
 	if err != nil {
@@ -314,11 +315,15 @@ func buildDigest(ctx context.Context, st store.Store, date string, loc *time.Loc
 	if err != nil {
 		return digest.Digest{}, err
 	}
+	contradictions, err := st.Contradictions(ctx, from, to)
+	if err != nil {
+		return digest.Digest{}, err
+	}
 	cat, err := catalog.Default()
 	if err != nil {
 		return digest.Digest{}, err
 	}
-	return digest.Build(date, loc, changes, catalogNames(cat), time.Now()), nil
+	return digest.Build(date, loc, changes, contradictions, catalogNames(cat), time.Now()), nil
 }
 
 // catalogNames returns a lookup of display names for the digest.

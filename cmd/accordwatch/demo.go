@@ -187,7 +187,16 @@ func printEvent(w io.Writer, subject string, data []byte) {
 			if prev == "" {
 				prev = "(none)"
 			}
-			fmt.Fprintf(w, "CHANGE   %s → %s: %s ⇒ %s   [%s]\n", c.Actor, c.Accord, prev, c.Stance, c.Outlet)
+			sources := ""
+			if c.Sources > 1 {
+				sources = fmt.Sprintf(" (%d sources)", c.Sources)
+			}
+			fmt.Fprintf(w, "CHANGE   %s → %s: %s ⇒ %s   [%s]%s\n", c.Actor, c.Accord, prev, c.Stance, c.Outlet, sources)
+		}
+	case events.KindContradiction:
+		var c events.Contradiction
+		if json.Unmarshal(data, &c) == nil {
+			fmt.Fprintf(w, "CONTRADICTION %s → %s: %s reported, %s kept until confirmed   [%s]\n", c.Actor, c.Accord, c.Stance, c.Current, c.Outlet)
 		}
 	default:
 		fmt.Fprintf(w, "%s %s\n", subject, clip(string(data), 100))

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -80,6 +81,9 @@ type Result struct {
 // Analyzer analyses documents against a catalog. It is safe for concurrent use.
 type Analyzer struct {
 	cat *catalog.Catalog
+
+	infoOnce sync.Once
+	info     map[string]stance.AccordInfo
 }
 
 // New returns an Analyzer using cat.
@@ -120,10 +124,26 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 	main, accords := mainAccord(text, title, matches)
 	res.Accords = accords
 
+	orgs := findOrgs(text, matches, pmentions)
+	pmentions = withoutOrgs(pmentions, orgs)
+	inOrg := func(m catalog.Match) bool {
+		for _, o := range orgs {
+			if m.Start < o.end && m.End > o.start {
+				return true
+			}
+		}
+		return false
+	}
 	var ms []stance.Mention
+	for _, o := range orgs {
+		ms = append(ms, stance.Mention{Start: o.start, End: o.end, Actor: o.id})
+	}
 	for _, m := range matches {
 		switch m.Target {
 		case catalog.TargetActor:
+			if inOrg(m) {
+				continue // "British" in "British Telecom Group"
+			}
 			ms = append(ms, stance.Mention{Start: m.Start, End: m.End, Actor: m.ID})
 		case catalog.TargetAccord:
 			ms = append(ms, stance.Mention{Start: m.Start, End: m.End, Accord: m.ID, Ref: m.Kind == catalog.MatchRef})
@@ -142,7 +162,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 	}
 	found := stance.Detect(stance.Input{
 		Text: text, Sentences: sents, Mentions: ms, Quotes: sq,
-		MainAccord: main, Published: doc.Published,
+		MainAccord: main, Published: doc.Published, Accords: a.accordInfo(),
 	})
 
 	off := newOffsets(text)
@@ -160,6 +180,15 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 		})
 	}
 	res.Entities = entities(text, matches, pmentions, a.cat)
+	seenOrg := map[string]int{}
+	for _, o := range orgs {
+		if i, ok := seenOrg[o.id]; ok {
+			res.Entities[i].Count++
+			continue
+		}
+		seenOrg[o.id] = len(res.Entities)
+		res.Entities = append(res.Entities, Entity{Text: o.name, Type: "organisation", Actor: o.id, Count: 1})
+	}
 	return res, nil
 }
 
@@ -244,4 +273,36 @@ func (a *Analyzer) actorOfPhrase(phrase string, persons *personIndex) string {
 		}
 	}
 	return ""
+}
+
+// accordInfo describes the catalog's accords for the stance rules.
+func (a *Analyzer) accordInfo() map[string]stance.AccordInfo {
+	a.infoOnce.Do(func() {
+		a.info = map[string]stance.AccordInfo{}
+		for _, ac := range a.cat.Accords {
+			a.info[ac.ID] = stance.AccordInfo{
+				Treaty: ac.Kind == catalog.KindTreaty, Names: append([]string{ac.Name}, ac.Aliases...),
+				Custodian: ac.Custodian, Unsigned: ac.Unsigned,
+			}
+		}
+	})
+	return a.info
+}
+
+// withoutOrgs drops the person mentions that are organisations' names.
+func withoutOrgs(ps []personMention, orgs []orgMention) []personMention {
+	out := ps[:0:0]
+	for _, p := range ps {
+		keep := true
+		for _, o := range orgs {
+			if p.start < o.end && p.end > o.start {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -82,6 +82,13 @@ type Accord struct {
 	// Lookalikes are names that look like the accord's but are not it
 	// ("Paris Agreement").
 	Lookalikes []string `yaml:"lookalikes"`
+	// Custodian is the id of the organisation that keeps the accord (the
+	// UN for a UN convention); its officials' statements about the accord
+	// are support. Empty if none.
+	Custodian string `yaml:"custodian"`
+	// Unsigned is true for frameworks that are endorsed by consensus, not
+	// signed: "joined" them is support, not a signature.
+	Unsigned bool `yaml:"unsigned"`
 }
 
 // Catalog holds the actors and accords and a matcher for their mentions.
@@ -218,6 +225,11 @@ func (c *Catalog) index() error {
 		}
 		if len(a.Aliases) == 0 {
 			errs = append(errs, entryError(AccordsFile, i, a.ID, "no aliases"))
+		}
+		if a.Custodian != "" {
+			if _, ok := c.actorIdx[a.Custodian]; !ok {
+				errs = append(errs, entryError(AccordsFile, i, a.ID, "custodian %q is not an actor id", a.Custodian))
+			}
 		}
 	}
 	return errors.Join(errs...)

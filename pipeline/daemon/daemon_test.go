@@ -203,7 +203,7 @@ func TestEndToEnd(t *testing.T) {
 	case m := <-changeMsgs:
 		var c events.Change
 		json.Unmarshal(m.Data, &c)
-		if c.Stance != "declined" || c.Previous != "" {
+		if c.Stance != "declined" || c.Previous != "" || c.Sources != 1 {
 			t.Errorf("change event = %+v", c)
 		}
 	case <-time.After(20 * time.Second):
@@ -267,7 +267,11 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dg := digest.Build(day, time.UTC, changes, nil, time.Now())
+	contradictions, err := d.Store.Contradictions(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg := digest.Build(day, time.UTC, changes, contradictions, nil, time.Now())
 	var md bytes.Buffer
 	if err := digest.Write(&md, dg, "md"); err != nil {
 		t.Fatal(err)

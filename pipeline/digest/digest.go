@@ -1,6 +1,7 @@
 // Package digest renders the daily stance-change digest: the stance changes
-// the store recorded on one calendar day, grouped by accord, as Markdown, JSON
-// or CSV.
+// the store recorded on one calendar day, grouped by accord, with the number
+// of sources that reported each, and the reports flagged that day as
+// contradicting a current stance, as Markdown, JSON or CSV.
 //
 // Strings that came from articles (evidence, speaker, outlet, title, URL) are
 // untrusted. The Markdown writer escapes them so that they cannot become
@@ -26,7 +27,8 @@ const (
 	KindAccord = "accord"
 )
 
-// Digest is the stance changes recorded on one calendar day in one time zone.
+// Digest is the stance changes and contradictions recorded on one calendar
+// day in one time zone.
 type Digest struct {
 	// Date is the day, YYYY-MM-DD.
 	Date string `json:"date"`
@@ -37,6 +39,9 @@ type Digest struct {
 	// Changes are the stance changes, ordered by accord, then by when
 	// they were detected.
 	Changes []Entry `json:"changes"`
+	// Contradictions are the reports flagged as contradicting a current
+	// stance, in the same order.
+	Contradictions []Contradiction `json:"contradictions"`
 }
 
 // Entry is one stance change in a Digest. Times are in the digest's zone.
@@ -51,12 +56,40 @@ type Entry struct {
 	PreviousSince *time.Time `json:"previous_since"`
 	Stance        string     `json:"stance"`
 	Since         time.Time  `json:"since"`
+	Sources       int        `json:"sources"` // distinct outlets that reported Stance, as of the digest
 	Evidence      string     `json:"evidence"`
 	Speaker       string     `json:"speaker"`
 	URL           string     `json:"url"`
 	Outlet        string     `json:"outlet"`
 	Title         string     `json:"title"`
 	Detected      time.Time  `json:"detected"`
+}
+
+// Contradiction is a report, in a Digest, of a stance that contradicts the
+// actor's current stance (see store.Store.RecordObservation). Times are in
+// the digest's zone.
+type Contradiction struct {
+	Actor      string `json:"actor"`
+	ActorName  string `json:"actor_name"`
+	Accord     string `json:"accord"`
+	AccordName string `json:"accord_name"`
+	// Current is the stance the report contradicts, in effect since
+	// CurrentSince (nil if unknown).
+	Current      string     `json:"current"`
+	CurrentSince *time.Time `json:"current_since"`
+	// Stance is the contradicting stance reported, Since the time the
+	// report speaks for.
+	Stance   string    `json:"stance"`
+	Since    time.Time `json:"since"`
+	Evidence string    `json:"evidence"`
+	Speaker  string    `json:"speaker"`
+	URL      string    `json:"url"`
+	Outlet   string    `json:"outlet"`
+	Title    string    `json:"title"`
+	Detected time.Time `json:"detected"`
+	// Confirmed reports whether the contradicting stance has since become
+	// current (confirmed by another source or by a later report).
+	Confirmed bool `json:"confirmed"`
 }
 
 // Day returns the [from, to) bounds of date (YYYY-MM-DD) in loc; a nil loc
@@ -77,14 +110,15 @@ func Day(date string, loc *time.Location) (from, to time.Time, err error) {
 }
 
 // Build makes the Digest of date (YYYY-MM-DD) in loc (nil is UTC) from
-// changes. It does not filter changes: the caller passes those it selected
-// for the day, typically the ones detected within the bounds that Day returns.
+// changes and contradictions. It does not filter them: the caller passes
+// those it selected for the day, typically the ones detected within the
+// bounds that Day returns.
 //
 // names looks up display names: names(KindActor, "USA") might return
 // "United States" and names(KindAccord, "pall-mall-process") "Pall Mall
 // Process". If names is nil or returns "", the id is used as the name.
 // now is recorded as the digest's generation time.
-func Build(date string, loc *time.Location, changes []store.Change, names func(kind, id string) string, now time.Time) Digest {
+func Build(date string, loc *time.Location, changes []store.Change, contradictions []store.Contradiction, names func(kind, id string) string, now time.Time) Digest {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -98,10 +132,11 @@ func Build(date string, loc *time.Location, changes []store.Change, names func(k
 		return id
 	}
 	d := Digest{
-		Date:      date,
-		Zone:      loc.String(),
-		Generated: now.In(loc),
-		Changes:   make([]Entry, 0, len(changes)),
+		Date:           date,
+		Zone:           loc.String(),
+		Generated:      now.In(loc),
+		Changes:        make([]Entry, 0, len(changes)),
+		Contradictions: make([]Contradiction, 0, len(contradictions)),
 	}
 	for _, c := range changes {
 		e := Entry{
@@ -112,6 +147,7 @@ func Build(date string, loc *time.Location, changes []store.Change, names func(k
 			Previous:   c.Previous,
 			Stance:     c.Stance,
 			Since:      inZone(c.Since, loc),
+			Sources:    c.Sources,
 			Evidence:   c.Evidence,
 			Speaker:    c.Speaker,
 			URL:        c.URL,
@@ -125,16 +161,56 @@ func Build(date string, loc *time.Location, changes []store.Change, names func(k
 		}
 		d.Changes = append(d.Changes, e)
 	}
+	for _, k := range contradictions {
+		e := Contradiction{
+			Actor:      k.Actor,
+			ActorName:  name(KindActor, k.Actor),
+			Accord:     k.Accord,
+			AccordName: name(KindAccord, k.Accord),
+			Current:    k.Current,
+			Stance:     k.Stance,
+			Since:      inZone(k.Since, loc),
+			Evidence:   k.Evidence,
+			Speaker:    k.Speaker,
+			URL:        k.URL,
+			Outlet:     k.Outlet,
+			Title:      k.Title,
+			Detected:   inZone(k.Detected, loc),
+			Confirmed:  k.ConfirmedBy != "",
+		}
+		if !k.CurrentSince.IsZero() {
+			cs := k.CurrentSince.In(loc)
+			e.CurrentSince = &cs
+		}
+		d.Contradictions = append(d.Contradictions, e)
+	}
 	slices.SortStableFunc(d.Changes, func(a, b Entry) int {
-		return cmp.Or(
-			cmp.Compare(a.AccordName, b.AccordName),
-			cmp.Compare(a.Accord, b.Accord),
-			a.Detected.Compare(b.Detected),
-			cmp.Compare(a.ActorName, b.ActorName),
-			cmp.Compare(a.Actor, b.Actor),
-		)
+		return sortKey{a.AccordName, a.Accord, a.Detected, a.ActorName, a.Actor}.compare(
+			sortKey{b.AccordName, b.Accord, b.Detected, b.ActorName, b.Actor})
+	})
+	slices.SortStableFunc(d.Contradictions, func(a, b Contradiction) int {
+		return sortKey{a.AccordName, a.Accord, a.Detected, a.ActorName, a.Actor}.compare(
+			sortKey{b.AccordName, b.Accord, b.Detected, b.ActorName, b.Actor})
 	})
 	return d
+}
+
+// sortKey orders the items of a digest: by accord, then by when they were
+// detected, then by actor.
+type sortKey struct {
+	accordName, accord string
+	detected           time.Time
+	actorName, actor   string
+}
+
+func (a sortKey) compare(b sortKey) int {
+	return cmp.Or(
+		cmp.Compare(a.accordName, b.accordName),
+		cmp.Compare(a.accord, b.accord),
+		a.detected.Compare(b.detected),
+		cmp.Compare(a.actorName, b.actorName),
+		cmp.Compare(a.actor, b.actor),
+	)
 }
 
 // inZone returns t in loc, leaving the zero time as it is.

@@ -47,6 +47,7 @@ func fixture(t *testing.T) []store.Change {
 			Stance:   "declined",
 			Since:    time.Date(2026, 11, 26, 9, 0, 0, 0, loc),
 			Detected: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC),
+			Sources:  1,
 			Evidence: "-1 The United States declined to sign.", Speaker: "-Ann Lee",
 			URL: "javascript:alert(1)", Outlet: "Cyber Policy Wire", Title: "US stays out",
 		},
@@ -55,6 +56,7 @@ func fixture(t *testing.T) []store.Change {
 			Previous: "declined", PreviousSince: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC),
 			Stance:   "signed",
 			Since:    time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC),
+			Sources:  3,
 			Detected: time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC),
 			Evidence: hostileEvidence, Speaker: hostileSpeaker,
 			URL:    "https://harbour.example/a/(brazil)?q=<x>",
@@ -69,10 +71,34 @@ func fixture(t *testing.T) []store.Change {
 	}
 }
 
+// contradictionsFixture returns contradictions with hostile strings, out
+// of order.
+func contradictionsFixture() []store.Contradiction {
+	return []store.Contradiction{
+		{
+			ID: "con-2", Actor: "USA", Accord: "pall-mall-process",
+			Current: "signed", CurrentSince: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC),
+			Stance: "opposes", Since: time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC),
+			Detected: time.Date(2026, 11, 26, 11, 0, 0, 0, time.UTC),
+			Evidence: "=cmd|' /C calc'!A0 <b>opposes</b>", Speaker: "+Spokesperson",
+			URL: "https://wire.example/usa", Outlet: "Cyber Policy Wire", Title: "US [opposes](javascript:x)",
+			ConfirmedBy: "chg-obs-9",
+		},
+		{
+			ID: "con-1", Actor: "BRA", Accord: "pall-mall-process",
+			Current: "declined", CurrentSince: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC),
+			Stance: "signed", Since: time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC),
+			Detected: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC),
+			Evidence: "Brazil signed the code.", URL: "data:text/html,<script>x</script>", Outlet: "The Meridian Tribune",
+			Title: "Brazil joins",
+		},
+	}
+}
+
 func build(t *testing.T) Digest {
 	t.Helper()
 	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
-	return Build("2026-11-26", paris(t), fixture(t), names, now)
+	return Build("2026-11-26", paris(t), fixture(t), contradictionsFixture(), names, now)
 }
 
 func TestBuild(t *testing.T) {
@@ -99,8 +125,28 @@ func TestBuild(t *testing.T) {
 		t.Errorf("microsoft entry = %+v, want id as name, nil PreviousSince, zero Since", ms)
 	}
 
+	if bra.Sources != 3 || d.Changes[1].Sources != 1 {
+		t.Errorf("Sources = %d, %d; want 3, 1", bra.Sources, d.Changes[1].Sources)
+	}
+
+	// Contradictions are ordered as changes are, by accord then detection.
+	if len(d.Contradictions) != 2 {
+		t.Fatalf("got %d contradictions, want 2", len(d.Contradictions))
+	}
+	k := d.Contradictions[0]
+	if k.Actor != "BRA" || k.ActorName != "Brazil" || k.AccordName != "Pall Mall Process" || k.Confirmed ||
+		k.Current != "declined" || k.Stance != "signed" {
+		t.Errorf("first contradiction = %+v, want Brazil's, unconfirmed", k)
+	}
+	if k.CurrentSince == nil || k.CurrentSince.Location().String() != "Europe/Paris" || k.Since.Location().String() != "Europe/Paris" {
+		t.Errorf("contradiction times = %v, %v; want times in Europe/Paris", k.CurrentSince, k.Since)
+	}
+	if !d.Contradictions[1].Confirmed {
+		t.Errorf("second contradiction = %+v, want confirmed", d.Contradictions[1])
+	}
+
 	// nil names: ids are shown.
-	d = Build("2026-11-26", nil, fixture(t), nil, time.Now())
+	d = Build("2026-11-26", nil, fixture(t), nil, nil, time.Now())
 	if d.Zone != "UTC" || d.Changes[0].AccordName != d.Changes[0].Accord || d.Changes[0].ActorName != d.Changes[0].Actor {
 		t.Errorf("with nil names and loc: %+v", d.Changes[0])
 	}
@@ -116,7 +162,7 @@ func TestWriteMarkdown(t *testing.T) {
 
 	for _, want := range []string{
 		"# accordwatch digest — 2026-11-26 (Europe/Paris)\n",
-		"3 stance changes on 2 accords.",
+		"3 stance changes on 2 accords. 2 contradicting reports flagged.",
 		"## Counter Ransomware Initiative (counter-ransomware-initiative)",
 		"## Pall Mall Process (pall-mall-process)",
 		"- **Brazil** (BRA): declined → signed (was declined since 2026-11-20)",
@@ -129,6 +175,13 @@ func TestWriteMarkdown(t *testing.T) {
 		`Outlet: @Harbour\_Ledger \| +1`,
 		`Title: US stays out · URL: javascript:alert\(1\)`,
 		`Speaker: \-Ann Lee`,
+		"Since: 2026-11-26 · Sources: 3\n",
+		"## Contradicting reports",
+		"- **Brazil** (BRA) on Pall Mall Process (pall-mall-process): reported signed, contradicting declined (since 2026-11-20) — unconfirmed\n",
+		"- **United States** (USA) on Pall Mall Process (pall-mall-process): reported opposes, contradicting signed (since 2026-11-25) — confirmed later\n",
+		`  > \=cmd\|' /C calc'\!A0 \<b\>opposes\</b\>`,
+		`Speaker: \+Spokesperson · Outlet: Cyber Policy Wire · [US \[opposes\]\(javascript:x\)](https://wire.example/usa) · Reported for: 2026-11-26`,
+		`Title: Brazil joins · URL: data:text/html,\<script\>x\</script\>`,
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
@@ -144,8 +197,11 @@ func TestWriteMarkdown(t *testing.T) {
 			t.Errorf("markdown contains %q", bad)
 		}
 	}
-	if n := strings.Count(md, "]("); n != 1 {
-		t.Errorf("markdown has %d links, want 1", n)
+	if n := strings.Count(md, "]("); n != 2 {
+		t.Errorf("markdown has %d links, want 2 (one change, one contradiction)", n)
+	}
+	if strings.Index(md, "## Contradicting reports") < strings.Index(md, "## Pall Mall Process") {
+		t.Error("contradictions are not listed after the changes")
 	}
 }
 
@@ -187,6 +243,11 @@ func TestWriteJSON(t *testing.T) {
 		`"accord_name": "Pall Mall Process"`,
 		`"detected": "2026-11-26T10:30:00+01:00"`,
 		"\n  \"changes\": [\n", // indented
+		`"sources": 3`,
+		`"current": "declined"`,
+		`"current_since": "2026-11-20T09:00:00+01:00"`,
+		`"confirmed": true`,
+		`"confirmed": false`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("JSON lacks %q", want)
@@ -203,6 +264,9 @@ func TestWriteJSON(t *testing.T) {
 	if len(back.Changes) != 3 || back.Changes[2].Title != hostileTitle || back.Changes[2].Evidence != hostileEvidence {
 		t.Errorf("round trip lost data: %+v", back.Changes)
 	}
+	if len(back.Contradictions) != 2 || back.Contradictions[1].Evidence != contradictionsFixture()[0].Evidence {
+		t.Errorf("round trip lost contradictions: %+v", back.Contradictions)
+	}
 }
 
 func TestWriteCSV(t *testing.T) {
@@ -214,10 +278,10 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parsing back: %v", err)
 	}
-	if len(rows) != 4 {
-		t.Fatalf("got %d rows, want header and 3", len(rows))
+	if len(rows) != 6 {
+		t.Fatalf("got %d rows, want header, 3 changes and 2 contradictions", len(rows))
 	}
-	if strings.Join(rows[0], ",") != "actor,actor_name,accord,accord_name,previous,previous_since,stance,since,evidence,speaker,url,outlet,title,detected" {
+	if strings.Join(rows[0], ",") != "kind,actor,actor_name,accord,accord_name,previous,previous_since,stance,since,evidence,speaker,url,outlet,title,detected,sources,confirmed" {
 		t.Errorf("header = %v", rows[0])
 	}
 	col := make(map[string]int)
@@ -232,14 +296,29 @@ func TestWriteCSV(t *testing.T) {
 		"previous_since": "2026-11-20T09:00:00+01:00",
 		"since":          "2026-11-26T09:00:00+01:00",
 		// Newlines and quotes survive; encoding/csv reads a quoted \r\n as \n.
-		"evidence": strings.ReplaceAll(hostileEvidence, "\r\n", "\n"),
-		"speaker":  "'" + hostileSpeaker,
-		"outlet":   "'" + hostileOutlet,
-		"title":    hostileTitle,
-		"detected": "2026-11-26T10:30:00+01:00",
+		"evidence":  strings.ReplaceAll(hostileEvidence, "\r\n", "\n"),
+		"speaker":   "'" + hostileSpeaker,
+		"outlet":    "'" + hostileOutlet,
+		"title":     hostileTitle,
+		"detected":  "2026-11-26T10:30:00+01:00",
+		"kind":      "change",
+		"sources":   "3",
+		"confirmed": "",
 	} {
 		if got := bra[col[field]]; got != want {
 			t.Errorf("BRA %s = %q, want %q", field, got, want)
+		}
+	}
+	for row, want := range map[int]map[string]string{
+		4: {"kind": "contradiction", "actor": "BRA", "previous": "declined", "previous_since": "2026-11-20T09:00:00+01:00",
+			"stance": "signed", "since": "2026-11-26T07:00:00+01:00", "sources": "", "confirmed": "false"},
+		5: {"kind": "contradiction", "actor": "USA", "previous": "signed", "stance": "opposes",
+			"evidence": "'" + contradictionsFixture()[0].Evidence, "speaker": "'+Spokesperson", "confirmed": "true"},
+	} {
+		for field, w := range want {
+			if got := rows[row][col[field]]; got != w {
+				t.Errorf("row %d %s = %q, want %q", row, field, got, w)
+			}
 		}
 	}
 	usa := rows[2]
@@ -262,10 +341,10 @@ func TestWriteCSV(t *testing.T) {
 }
 
 func TestWriteEmpty(t *testing.T) {
-	d := Build("2026-11-26", paris(t), nil, names, time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
+	d := Build("2026-11-26", paris(t), nil, nil, names, time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	for format, want := range map[string]string{
 		"md":   "# accordwatch digest — 2026-11-26 (Europe/Paris)\n\nNo stance changes were recorded on 2026-11-26.\n",
-		"json": "{\n  \"date\": \"2026-11-26\",\n  \"zone\": \"Europe/Paris\",\n  \"generated\": \"2026-11-27T07:00:00+01:00\",\n  \"changes\": []\n}\n",
+		"json": "{\n  \"date\": \"2026-11-26\",\n  \"zone\": \"Europe/Paris\",\n  \"generated\": \"2026-11-27T07:00:00+01:00\",\n  \"changes\": [],\n  \"contradictions\": []\n}\n",
 		"csv":  strings.Join(CSVHeader, ",") + "\n",
 	} {
 		var buf bytes.Buffer
@@ -281,8 +360,28 @@ func TestWriteEmpty(t *testing.T) {
 	if err := Write(&buf, Digest{Date: "2026-11-26", Zone: "UTC"}, "json"); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `"changes": []`) {
+	if !strings.Contains(buf.String(), `"changes": []`) || !strings.Contains(buf.String(), `"contradictions": []`) {
 		t.Errorf("nil Changes: %s", buf.String())
+	}
+}
+
+// TestWriteOnlyContradictions: a day with contradictions but no change
+// still lists them.
+func TestWriteOnlyContradictions(t *testing.T) {
+	d := Build("2026-11-26", paris(t), nil, contradictionsFixture(), names, time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
+	var buf bytes.Buffer
+	if err := Write(&buf, d, "md"); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	for _, want := range []string{
+		"No stance changes were recorded on 2026-11-26. 2 contradicting reports flagged.\n",
+		"## Contradicting reports",
+		"- **Brazil** (BRA) on Pall Mall Process (pall-mall-process): reported signed",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
 	}
 }
 

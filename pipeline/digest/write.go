@@ -16,15 +16,28 @@ import (
 var Formats = []string{"md", "json", "csv"}
 
 // CSVHeader is the header row of the CSV format.
+//
+// A row's kind is "change" or "contradiction". For a contradiction,
+// previous and previous_since are the current stance it contradicts,
+// stance and since the stance reported, sources is empty and confirmed is
+// "true" or "false"; for a change, confirmed is empty.
 var CSVHeader = []string{
-	"actor", "actor_name", "accord", "accord_name",
+	"kind", "actor", "actor_name", "accord", "accord_name",
 	"previous", "previous_since", "stance", "since",
 	"evidence", "speaker", "url", "outlet", "title", "detected",
+	"sources", "confirmed",
 }
 
+// Row kinds of the CSV format.
+const (
+	csvChange        = "change"
+	csvContradiction = "contradiction"
+)
+
 // Write writes d to w in format: "md" (Markdown for people), "json" (the
-// Digest as indented JSON) or "csv" (one row per change, with CSVHeader as
-// its first row). Any other format is an error.
+// Digest as indented JSON) or "csv" (one row per change, then one per
+// contradiction, with CSVHeader as the first row). Any other format is an
+// error.
 func Write(w io.Writer, d Digest, format string) error {
 	var err error
 	switch format {
@@ -47,6 +60,9 @@ func writeJSON(w io.Writer, d Digest) error {
 	if d.Changes == nil {
 		d.Changes = []Entry{} // "changes": [] rather than null
 	}
+	if d.Contradictions == nil {
+		d.Contradictions = []Contradiction{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(d)
@@ -58,24 +74,45 @@ func writeCSV(w io.Writer, d Digest) error {
 		return err
 	}
 	for _, e := range d.Changes {
-		prevSince := ""
-		if e.PreviousSince != nil {
-			prevSince = csvTime(*e.PreviousSince)
-		}
 		row := []string{
-			e.Actor, e.ActorName, e.Accord, e.AccordName,
-			e.Previous, prevSince, e.Stance, csvTime(e.Since),
+			csvChange, e.Actor, e.ActorName, e.Accord, e.AccordName,
+			e.Previous, csvTimePtr(e.PreviousSince), e.Stance, csvTime(e.Since),
 			e.Evidence, e.Speaker, e.URL, e.Outlet, e.Title, csvTime(e.Detected),
+			strconv.Itoa(e.Sources), "",
 		}
-		for i, cell := range row {
-			row[i] = csvCell(cell)
+		if err := writeCSVRow(cw, row); err != nil {
+			return err
 		}
-		if err := cw.Write(row); err != nil {
+	}
+	for _, e := range d.Contradictions {
+		row := []string{
+			csvContradiction, e.Actor, e.ActorName, e.Accord, e.AccordName,
+			e.Current, csvTimePtr(e.CurrentSince), e.Stance, csvTime(e.Since),
+			e.Evidence, e.Speaker, e.URL, e.Outlet, e.Title, csvTime(e.Detected),
+			"", strconv.FormatBool(e.Confirmed),
+		}
+		if err := writeCSVRow(cw, row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// writeCSVRow writes row with its cells neutralised (see csvCell).
+func writeCSVRow(cw *csv.Writer, row []string) error {
+	for i, cell := range row {
+		row[i] = csvCell(cell)
+	}
+	return cw.Write(row)
+}
+
+// csvTimePtr formats *t as csvTime does, or "" for nil.
+func csvTimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return csvTime(*t)
 }
 
 // csvTime formats t as RFC 3339, or "" for the zero time.
@@ -100,37 +137,50 @@ func csvCell(s string) string {
 func markdown(d Digest) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# accordwatch digest — %s (%s)\n\n", mdEscape(d.Date), mdEscape(d.Zone))
+	flagged := ""
+	if n := len(d.Contradictions); n > 0 {
+		flagged = " " + plural(n, "contradicting report") + " flagged."
+	}
 	if len(d.Changes) == 0 {
-		fmt.Fprintf(&b, "No stance changes were recorded on %s.\n", mdEscape(d.Date))
-		return b.String()
-	}
-
-	// Group by accord, keeping the order of d.Changes (Build sorts by accord).
-	var order []string
-	groups := make(map[string][]Entry)
-	for _, e := range d.Changes {
-		if _, ok := groups[e.Accord]; !ok {
-			order = append(order, e.Accord)
+		fmt.Fprintf(&b, "No stance changes were recorded on %s.%s\n", mdEscape(d.Date), flagged)
+	} else {
+		// Group by accord, keeping the order of d.Changes (Build sorts by accord).
+		var order []string
+		groups := make(map[string][]Entry)
+		for _, e := range d.Changes {
+			if _, ok := groups[e.Accord]; !ok {
+				order = append(order, e.Accord)
+			}
+			groups[e.Accord] = append(groups[e.Accord], e)
 		}
-		groups[e.Accord] = append(groups[e.Accord], e)
-	}
-	fmt.Fprintf(&b, "%s on %s.\n", plural(len(d.Changes), "stance change"), plural(len(order), "accord"))
+		fmt.Fprintf(&b, "%s on %s.%s\n", plural(len(d.Changes), "stance change"), plural(len(order), "accord"), flagged)
 
-	for _, accord := range order {
-		entries := groups[accord]
-		b.WriteString("\n## ")
-		b.WriteString(named(entries[0].AccordName, accord, false))
-		b.WriteString("\n")
-		for _, e := range entries {
+		for _, accord := range order {
+			entries := groups[accord]
+			b.WriteString("\n## ")
+			b.WriteString(named(entries[0].AccordName, accord, false))
 			b.WriteString("\n")
-			writeEntry(&b, e)
+			for _, e := range entries {
+				b.WriteString("\n")
+				writeEntry(&b, e)
+			}
+		}
+	}
+	if len(d.Contradictions) > 0 {
+		b.WriteString("\n## Contradicting reports\n\n")
+		b.WriteString("Reports that contradict an actor's current stance: another polarity, from another outlet, close\n")
+		b.WriteString("in time to when the current stance took effect. They are kept, and the current stance stays until\n")
+		b.WriteString("another source or a later report confirms the reported one.\n")
+		for _, e := range d.Contradictions {
+			b.WriteString("\n")
+			writeContradiction(&b, e)
 		}
 	}
 	return b.String()
 }
 
 // writeEntry writes one list item: the change, the evidence as a
-// blockquote, then speaker, outlet and link.
+// blockquote, then speaker, outlet, link, since when and how many sources.
 func writeEntry(b *strings.Builder, e Entry) {
 	fmt.Fprintf(b, "- %s: ", named(e.ActorName, e.Actor, true))
 	if e.Previous != "" {
@@ -142,24 +192,56 @@ func writeEntry(b *strings.Builder, e Entry) {
 		fmt.Fprintf(b, "%s (no earlier stance recorded)", mdEscape(e.Stance))
 	}
 	b.WriteString("\n")
+	var more []string
+	if !e.Since.IsZero() {
+		more = append(more, "Since: "+e.Since.Format(dateLayout))
+	}
+	if e.Sources > 0 {
+		more = append(more, "Sources: "+strconv.Itoa(e.Sources))
+	}
+	writeReport(b, e.Evidence, e.Speaker, e.Outlet, e.Title, e.URL, more)
+}
 
-	if ev := mdEscape(e.Evidence); ev != "" {
+// writeContradiction writes one list item: the contradicting report, the
+// evidence as a blockquote, then speaker, outlet, link and when the report
+// speaks for.
+func writeContradiction(b *strings.Builder, e Contradiction) {
+	fmt.Fprintf(b, "- %s on %s: reported %s, contradicting %s", named(e.ActorName, e.Actor, true),
+		named(e.AccordName, e.Accord, false), mdEscape(e.Stance), mdEscape(e.Current))
+	if e.CurrentSince != nil {
+		fmt.Fprintf(b, " (since %s)", e.CurrentSince.Format(dateLayout))
+	}
+	if e.Confirmed {
+		b.WriteString(" — confirmed later")
+	} else {
+		b.WriteString(" — unconfirmed")
+	}
+	b.WriteString("\n")
+	var more []string
+	if !e.Since.IsZero() {
+		more = append(more, "Reported for: "+e.Since.Format(dateLayout))
+	}
+	writeReport(b, e.Evidence, e.Speaker, e.Outlet, e.Title, e.URL, more)
+}
+
+// writeReport writes the evidence of a list item as a blockquote, then a
+// line with speaker, outlet, link and the parts in more.
+func writeReport(b *strings.Builder, evidence, speaker, outlet, title, rawURL string, more []string) {
+	if ev := mdEscape(evidence); ev != "" {
 		fmt.Fprintf(b, "\n  > %s\n", ev)
 	}
 
 	var parts []string
-	if s := mdEscape(e.Speaker); s != "" {
+	if s := mdEscape(speaker); s != "" {
 		parts = append(parts, "Speaker: "+s)
 	}
-	if s := mdEscape(e.Outlet); s != "" {
+	if s := mdEscape(outlet); s != "" {
 		parts = append(parts, "Outlet: "+s)
 	}
-	if link := mdLink(e.Title, e.URL); link != "" {
+	if link := mdLink(title, rawURL); link != "" {
 		parts = append(parts, link)
 	}
-	if !e.Since.IsZero() {
-		parts = append(parts, "Since: "+e.Since.Format(dateLayout))
-	}
+	parts = append(parts, more...)
 	if len(parts) > 0 {
 		fmt.Fprintf(b, "\n  %s\n", strings.Join(parts, " · "))
 	}

@@ -7,10 +7,12 @@
 //	accordwatch.quote.<accord>.<actor>
 //	accordwatch.stance.<accord>.<actor>
 //	accordwatch.change.<accord>.<actor>
+//	accordwatch.contradiction.<accord>.<actor>
 //	accordwatch.digest.<date>
 //
-// so that "accordwatch.*.paris-call.>" selects every quote, stance and change
-// about one accord and "accordwatch.*.*.USA" every one about one actor.
+// so that "accordwatch.*.paris-call.>" selects every quote, stance, change
+// and contradiction about one accord and "accordwatch.*.*.USA" every one
+// about one actor.
 // A quote's accord is the accord its article is mainly about, or "none";
 // an unknown actor is "unknown".
 package events
@@ -27,11 +29,12 @@ const Prefix = "accordwatch"
 
 // Kinds of events; each is the second token of its subjects.
 const (
-	KindArticle = "article"
-	KindQuote   = "quote"
-	KindStance  = "stance"
-	KindChange  = "change"
-	KindDigest  = "digest"
+	KindArticle       = "article"
+	KindQuote         = "quote"
+	KindStance        = "stance"
+	KindChange        = "change"
+	KindContradiction = "contradiction"
+	KindDigest        = "digest"
 )
 
 // Article says that an article was processed; it carries the analysed text
@@ -99,6 +102,35 @@ type Change struct {
 	PreviousSince time.Time `json:"previous_since,omitzero"`
 	Stance        string    `json:"stance"`
 	Since         time.Time `json:"since"`
+	// Sources is the number of distinct outlets (or articles, when the
+	// outlet is unknown) that had reported the new stance when it became
+	// current: more than one when reports that had been flagged as
+	// contradictions were confirmed.
+	Sources       int       `json:"sources"`
+	Detected      time.Time `json:"detected"`
+	ObservationID string    `json:"observation_id"`
+	Evidence      string    `json:"evidence"`
+	Speaker       string    `json:"speaker,omitempty"`
+	URL           string    `json:"url"`
+	Outlet        string    `json:"outlet"`
+	Title         string    `json:"title"`
+}
+
+// Contradiction says that an article reported a stance of an actor toward
+// an accord that contradicts its current stance: another polarity, close in
+// time to when the current stance took effect, from an outlet that had not
+// reported the current stance. The report is stored but the current stance
+// is kept until the reported stance is confirmed (then a Change follows).
+type Contradiction struct {
+	ID           string    `json:"id"`
+	Actor        string    `json:"actor"`
+	Accord       string    `json:"accord"`
+	Current      string    `json:"current"` // the current stance, which stays
+	CurrentSince time.Time `json:"current_since,omitzero"`
+	Stance       string    `json:"stance"` // the contradicting stance reported
+	// Since is when the contradicting report speaks for (its publication
+	// time, or when it was observed).
+	Since         time.Time `json:"since"`
 	Detected      time.Time `json:"detected"`
 	ObservationID string    `json:"observation_id"`
 	Evidence      string    `json:"evidence"`
@@ -147,6 +179,11 @@ func (s Stance) Subject() string {
 // Subject returns the subject of a change event.
 func (c Change) Subject() string {
 	return subject(KindChange, Token(c.Accord, "none"), Token(c.Actor, "unknown"))
+}
+
+// Subject returns the subject of a contradiction event.
+func (c Contradiction) Subject() string {
+	return subject(KindContradiction, Token(c.Accord, "none"), Token(c.Actor, "unknown"))
 }
 
 // DigestSubject returns the subject of the digest of date (YYYY-MM-DD).

@@ -1,7 +1,9 @@
 // Package sink writes events from JetStream into the store: a durable
 // consumer receives articles, quotes and stance observations, stores them
 // and acknowledges each message only once it is stored. A stance observation
-// that changes an actor's current stance produces a change event.
+// that changes an actor's current stance produces a change event; one that
+// contradicts it (see store.Store.RecordObservation) produces a
+// contradiction event.
 package sink
 
 import (
@@ -114,7 +116,7 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 		if err := json.Unmarshal(data, &o); err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrBadEvent, subject, err)
 		}
-		ch, err := s.Store.RecordObservation(ctx, store.Observation{
+		out, err := s.Store.RecordObservation(ctx, store.Observation{
 			ID: o.ID, ArticleID: o.ArticleID, URL: o.URL, Outlet: o.Outlet, Title: o.Title,
 			Actor: o.Actor, Accord: o.Accord, Stance: o.Stance, Historical: o.Historical,
 			Evidence: o.Evidence, EvidenceStart: o.EvidenceStart, EvidenceEnd: o.EvidenceEnd,
@@ -125,18 +127,30 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 			return err
 		}
 		s.Stats.Inc("stored_observations")
-		if ch == nil {
-			return nil
-		}
 		// Published again on redelivery: the message id makes it a no-op.
-		ev := ChangeEvent(*ch)
-		dup, err := s.Publisher.Publish(ctx, ev.Subject(), events.MsgID(events.KindChange, ev.ID), ev)
-		if err != nil {
-			return err
+		if ch := out.Change; ch != nil {
+			ev := ChangeEvent(*ch)
+			dup, err := s.Publisher.Publish(ctx, ev.Subject(), events.MsgID(events.KindChange, ev.ID), ev)
+			if err != nil {
+				return err
+			}
+			if !dup {
+				s.Stats.Inc("published_change")
+				s.logger().Info("stance change", "actor", ch.Actor, "accord", ch.Accord, "from", ch.Previous, "to", ch.Stance,
+					"sources", ch.Sources, "url", ch.URL)
+			}
 		}
-		if !dup {
-			s.Stats.Inc("published_change")
-			s.logger().Info("stance change", "actor", ch.Actor, "accord", ch.Accord, "from", ch.Previous, "to", ch.Stance, "url", ch.URL)
+		if k := out.Contradiction; k != nil {
+			ev := ContradictionEvent(*k)
+			dup, err := s.Publisher.Publish(ctx, ev.Subject(), events.MsgID(events.KindContradiction, ev.ID), ev)
+			if err != nil {
+				return err
+			}
+			if !dup {
+				s.Stats.Inc("published_contradiction")
+				s.logger().Info("stance contradiction", "actor", k.Actor, "accord", k.Accord, "current", k.Current,
+					"reported", k.Stance, "outlet", k.Outlet, "url", k.URL)
+			}
 		}
 		return nil
 	default:
@@ -149,8 +163,17 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 func ChangeEvent(c store.Change) events.Change {
 	return events.Change{
 		ID: c.ID, Actor: c.Actor, Accord: c.Accord, Previous: c.Previous, PreviousSince: c.PreviousSince,
-		Stance: c.Stance, Since: c.Since, Detected: c.Detected, ObservationID: c.ObservationID,
+		Stance: c.Stance, Since: c.Since, Sources: c.Sources, Detected: c.Detected, ObservationID: c.ObservationID,
 		Evidence: c.Evidence, Speaker: c.Speaker, URL: c.URL, Outlet: c.Outlet, Title: c.Title,
+	}
+}
+
+// ContradictionEvent converts a stored contradiction into its event.
+func ContradictionEvent(k store.Contradiction) events.Contradiction {
+	return events.Contradiction{
+		ID: k.ID, Actor: k.Actor, Accord: k.Accord, Current: k.Current, CurrentSince: k.CurrentSince,
+		Stance: k.Stance, Since: k.Since, Detected: k.Detected, ObservationID: k.ObservationID,
+		Evidence: k.Evidence, Speaker: k.Speaker, URL: k.URL, Outlet: k.Outlet, Title: k.Title,
 	}
 }
 

@@ -110,6 +110,77 @@ CREATE TABLE feed_states (
 	failures      INTEGER NOT NULL
 );
 `,
+	// 2: corroborating sources and contradictions.
+	//
+	// change_sources holds the distinct sources (store.Observation.Source)
+	// that reported the stance a change set, one row each, with the first
+	// observation of each; stance_changes.sources is the count at the time
+	// of the change. contradictions holds the flagged observations.
+	//
+	// Existing changes get their own observation's source, and current
+	// stances the sources of the non-historical observations of the same
+	// stance not older than since minus the 72-hour contradiction window
+	// (259200000000 µs). Nothing older can be flagged as a contradiction
+	// after the fact.
+	`
+ALTER TABLE observations ADD COLUMN contradicts BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE stance_changes ADD COLUMN sources INTEGER NOT NULL DEFAULT 1;
+
+CREATE TABLE change_sources (
+	change_id      TEXT NOT NULL,
+	source         TEXT NOT NULL,
+	observation_id TEXT NOT NULL,
+	PRIMARY KEY (change_id, source)
+);
+
+CREATE TABLE contradictions (
+	id                     TEXT PRIMARY KEY,
+	actor                  TEXT NOT NULL,
+	accord                 TEXT NOT NULL,
+	current_stance         TEXT NOT NULL,
+	current_since          BIGINT,
+	current_observation_id TEXT NOT NULL,
+	stance                 TEXT NOT NULL,
+	since                  BIGINT,
+	detected               BIGINT NOT NULL,
+	observation_id         TEXT NOT NULL UNIQUE,
+	source                 TEXT NOT NULL,
+	evidence               TEXT NOT NULL,
+	speaker                TEXT NOT NULL,
+	url                    TEXT NOT NULL,
+	outlet                 TEXT NOT NULL,
+	title                  TEXT NOT NULL,
+	confirmed_by           TEXT NOT NULL
+);
+CREATE INDEX contradictions_detected_idx ON contradictions (detected);
+CREATE INDEX contradictions_current_idx ON contradictions (current_observation_id, stance);
+
+INSERT INTO change_sources (change_id, source, observation_id)
+SELECT c.id,
+	CASE
+		WHEN c.outlet <> '' THEN 'outlet:' || c.outlet
+		WHEN o.article_id <> '' THEN 'article:' || o.article_id
+		WHEN c.url <> '' THEN 'url:' || c.url
+		ELSE 'observation:' || c.observation_id
+	END,
+	c.observation_id
+FROM stance_changes c LEFT JOIN observations o ON o.id = c.observation_id;
+
+INSERT INTO change_sources (change_id, source, observation_id)
+SELECT 'chg-' || cs.observation_id,
+	CASE
+		WHEN o.outlet <> '' THEN 'outlet:' || o.outlet
+		WHEN o.article_id <> '' THEN 'article:' || o.article_id
+		WHEN o.url <> '' THEN 'url:' || o.url
+		ELSE 'observation:' || o.id
+	END,
+	MIN(o.id)
+FROM current_stances cs
+JOIN observations o ON o.actor = cs.actor AND o.accord = cs.accord AND o.stance = cs.stance
+WHERE NOT o.historical AND o.effective >= cs.since - 259200000000
+GROUP BY 1, 2
+ON CONFLICT (change_id, source) DO NOTHING;
+`,
 }
 
 // migrate brings the schema of db up to len(migs), applying the pending

@@ -14,7 +14,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -57,6 +60,28 @@ func open(ctx context.Context, dsn string, migs []string) (*Store, error) {
 			return nil, fmt.Errorf("sqlstore: open: create directory: %w", err)
 		}
 	}
+	// Two processes opening a new SQLite file at once race to switch it to
+	// WAL, and that switch fails with "database is locked" without waiting
+	// for busy_timeout: such an attempt is retried for a while.
+	deadline := time.Now().Add(2 * busyTimeoutMillis * time.Millisecond)
+	for attempt := 1; ; attempt++ {
+		db, err := connect(ctx, t, migs)
+		if err == nil {
+			return &Store{db: db, dialect: t.dialect}, nil
+		}
+		if t.dialect != sqliteDialect || !isLocked(err) || time.Now().After(deadline) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("sqlstore: open: %w", ctx.Err())
+		case <-time.After(time.Duration(attempt*20+rand.IntN(30)) * time.Millisecond):
+		}
+	}
+}
+
+// connect opens the database, checks the connection and applies migs.
+func connect(ctx context.Context, t target, migs []string) (*sql.DB, error) {
 	db, err := sql.Open(t.driver, t.driverDSN)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", t.driver, err)
@@ -79,7 +104,13 @@ func open(ctx context.Context, dsn string, migs []string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: open: %w", err)
 	}
-	return &Store{db: db, dialect: t.dialect}, nil
+	return db, nil
+}
+
+// isLocked reports whether err is SQLite's SQLITE_BUSY.
+func isLocked(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY")
 }
 
 // Close closes the database.
@@ -247,30 +278,30 @@ FROM quotes WHERE article_id = ? ORDER BY start_offset, id`), articleID)
 
 // RecordObservation stores o and applies it to the current stance of
 // (o.Actor, o.Accord) in one transaction; see store.Store for the rules.
-func (s *Store) RecordObservation(ctx context.Context, o store.Observation) (*store.Change, error) {
+func (s *Store) RecordObservation(ctx context.Context, o store.Observation) (store.Outcome, error) {
 	switch {
 	case o.ID == "":
-		return nil, errors.New("sqlstore: record observation: empty ID")
+		return store.Outcome{}, errors.New("sqlstore: record observation: empty ID")
 	case o.Actor == "" || o.Accord == "" || o.Stance == "":
-		return nil, fmt.Errorf("sqlstore: record observation %q: actor, accord and stance are required", o.ID)
+		return store.Outcome{}, fmt.Errorf("sqlstore: record observation %q: actor, accord and stance are required", o.ID)
 	}
 	if o.Observed.IsZero() {
 		o.Observed = time.Now()
 	}
-	// Work with the times as they will read back, so that the Change
+	// Work with the times as they will read back, so that the Outcome
 	// returned now equals the one a repeated call reads from the database.
 	o.Published, o.Observed = norm(o.Published), norm(o.Observed)
 
-	var chg *store.Change
+	var out store.Outcome
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.dialect.rebind(`
 INSERT INTO observations (id, article_id, url, outlet, title, actor, accord, stance, historical,
-	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, effective)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, effective, contradicts)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING`),
 			o.ID, o.ArticleID, o.URL, o.Outlet, o.Title, o.Actor, o.Accord, o.Stance, o.Historical,
 			o.Evidence, o.EvidenceStart, o.EvidenceEnd, o.Speaker, o.Rule, o.Confidence,
-			toDB(o.Published), toDB(o.Observed), toDB(o.Effective()))
+			toDB(o.Published), toDB(o.Observed), toDB(o.Effective()), false)
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
@@ -280,97 +311,296 @@ ON CONFLICT (id) DO NOTHING`),
 		}
 		if n == 0 {
 			// Seen before: report what the first call did.
-			c, err := s.changeByObservation(ctx, tx, o.ID)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			chg = &c
-			return nil
+			out, err = s.outcomeOf(ctx, tx, o.ID)
+			return err
 		}
 		if o.Historical {
 			return nil
 		}
+		out, err = s.apply(ctx, tx, o)
+		return err
+	})
+	if err != nil {
+		return store.Outcome{}, fmt.Errorf("sqlstore: record observation %q: %w", o.ID, err)
+	}
+	return out, nil
+}
 
-		eff := o.Effective()
-		cur, err := s.current(ctx, tx, o.Actor, o.Accord)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			cur = store.Current{}
-		case err != nil:
-			return err
-		case cur.Stance == o.Stance:
-			return nil
-		case eff.Before(cur.Since):
-			return nil // older than what we know: history only
+// outcomeOf returns what recording the observation with the given ID did
+// the first time, as it was then.
+func (s *Store) outcomeOf(ctx context.Context, q querier, observationID string) (store.Outcome, error) {
+	c, err := s.changeByObservation(ctx, q, observationID)
+	if err == nil {
+		return store.Outcome{Change: &c}, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return store.Outcome{}, err
+	}
+	k, err := s.contradictionByObservation(ctx, q, observationID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Outcome{}, nil
+	}
+	if err != nil {
+		return store.Outcome{}, err
+	}
+	k.ConfirmedBy = "" // as it was detected
+	return store.Outcome{Contradiction: &k}, nil
+}
+
+// report is one observation of a stance, as counted for a change: its
+// source and effective time.
+type report struct {
+	observationID string
+	source        string
+	effective     time.Time
+}
+
+// apply applies the new, non-historical observation o to the current
+// stance of its actor and accord; see store.Store.RecordObservation for
+// the rules.
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, o store.Observation) (store.Outcome, error) {
+	eff, src := o.Effective(), o.Source()
+	self := report{observationID: o.ID, source: src, effective: eff}
+	cur, err := s.current(ctx, tx, o.Actor, o.Accord)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.change(ctx, tx, o, store.Current{}, []report{self})
+	}
+	if err != nil {
+		return store.Outcome{}, err
+	}
+	curChange := store.ChangeID(cur.ObservationID)
+	windowStart, windowEnd := cur.Since.Add(-store.ContradictionWindow), cur.Since.Add(store.ContradictionWindow)
+
+	if o.Stance == cur.Stance {
+		if !eff.Before(windowStart) {
+			if err := s.addSource(ctx, tx, curChange, self); err != nil {
+				return store.Outcome{}, err
+			}
 		}
+		return store.Outcome{}, nil
+	}
+	// Earlier reports of o.Stance flagged against the current stance
+	// become sources of the change if o makes it current.
+	reports, err := s.pendingReports(ctx, tx, cur.ObservationID, o.Stance)
+	if err != nil {
+		return store.Outcome{}, err
+	}
+	reports = append(reports, self)
 
-		if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
+	if !store.SamePolarity(o.Stance, cur.Stance) && !eff.Before(windowStart) && eff.Before(windowEnd) {
+		own, err := s.hasSource(ctx, tx, curChange, src)
+		if err != nil {
+			return store.Outcome{}, err
+		}
+		if !own {
+			// The same story told otherwise by another source: a
+			// contradiction, unless it completes a pair of sources.
+			if distinctSources(reports) >= 2 && slices.ContainsFunc(reports, func(r report) bool { return !r.effective.Before(cur.Since) }) {
+				return s.change(ctx, tx, o, cur, reports)
+			}
+			return s.contradiction(ctx, tx, o, cur)
+		}
+	}
+	if eff.Before(cur.Since) {
+		return store.Outcome{}, nil // older than what we know: history only
+	}
+	return s.change(ctx, tx, o, cur, reports)
+}
+
+// distinctSources returns the number of distinct sources of rs.
+func distinctSources(rs []report) int {
+	seen := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		seen[r.source] = true
+	}
+	return len(seen)
+}
+
+// change makes o's stance current, replacing cur (zero if there is none),
+// and records the change with reports (o's included) as its sources.
+func (s *Store) change(ctx context.Context, tx *sql.Tx, o store.Observation, cur store.Current, reports []report) (store.Outcome, error) {
+	var since time.Time
+	for _, r := range reports {
+		if r.effective.Before(cur.Since) {
+			continue
+		}
+		if since.IsZero() || r.effective.Before(since) {
+			since = r.effective
+		}
+	}
+	if since.IsZero() { // not reached: apply checks that a report is not older
+		since = o.Effective()
+	}
+	c := store.Change{
+		ID:            store.ChangeID(o.ID),
+		Actor:         o.Actor,
+		Accord:        o.Accord,
+		Previous:      cur.Stance,
+		PreviousSince: cur.Since,
+		Stance:        o.Stance,
+		Since:         since,
+		Sources:       distinctSources(reports),
+		Detected:      o.Observed,
+		ObservationID: o.ID,
+		Evidence:      o.Evidence,
+		Speaker:       o.Speaker,
+		URL:           o.URL,
+		Outlet:        o.Outlet,
+		Title:         o.Title,
+	}
+	if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
 INSERT INTO current_stances (actor, accord, stance, since, observation_id) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (actor, accord) DO UPDATE SET
 	stance = excluded.stance, since = excluded.since, observation_id = excluded.observation_id`),
-			o.Actor, o.Accord, o.Stance, toDB(eff), o.ID); err != nil {
-			return fmt.Errorf("update current stance: %w", err)
-		}
-		c := store.Change{
-			ID:            store.ChangeID(o.ID),
-			Actor:         o.Actor,
-			Accord:        o.Accord,
-			Previous:      cur.Stance,
-			PreviousSince: cur.Since,
-			Stance:        o.Stance,
-			Since:         eff,
-			Detected:      o.Observed,
-			ObservationID: o.ID,
-			Evidence:      o.Evidence,
-			Speaker:       o.Speaker,
-			URL:           o.URL,
-			Outlet:        o.Outlet,
-			Title:         o.Title,
-		}
-		if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
-INSERT INTO stance_changes (id, actor, accord, previous, previous_since, stance, since, detected,
-	observation_id, evidence, speaker, url, outlet, title)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			c.ID, c.Actor, c.Accord, c.Previous, toDB(c.PreviousSince), c.Stance, toDB(c.Since),
-			c.Detected.UnixMicro(), c.ObservationID, c.Evidence, c.Speaker, c.URL, c.Outlet, c.Title); err != nil {
-			return fmt.Errorf("insert change: %w", err)
-		}
-		chg = &c
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: record observation %q: %w", o.ID, err)
+		c.Actor, c.Accord, c.Stance, toDB(c.Since), c.ObservationID); err != nil {
+		return store.Outcome{}, fmt.Errorf("update current stance: %w", err)
 	}
-	return chg, nil
+	if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO stance_changes (id, actor, accord, previous, previous_since, stance, since, detected,
+	observation_id, evidence, speaker, url, outlet, title, sources)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		c.ID, c.Actor, c.Accord, c.Previous, toDB(c.PreviousSince), c.Stance, toDB(c.Since),
+		c.Detected.UnixMicro(), c.ObservationID, c.Evidence, c.Speaker, c.URL, c.Outlet, c.Title, c.Sources); err != nil {
+		return store.Outcome{}, fmt.Errorf("insert change: %w", err)
+	}
+	for _, r := range reports {
+		if err := s.addSource(ctx, tx, c.ID, r); err != nil {
+			return store.Outcome{}, err
+		}
+	}
+	if cur.ObservationID != "" {
+		if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
+UPDATE contradictions SET confirmed_by = ? WHERE current_observation_id = ? AND stance = ?`),
+			c.ID, cur.ObservationID, c.Stance); err != nil {
+			return store.Outcome{}, fmt.Errorf("confirm contradictions: %w", err)
+		}
+	}
+	return store.Outcome{Change: &c}, nil
 }
 
-const changeColumns = `id, actor, accord, previous, previous_since, stance, since, detected,
-	observation_id, evidence, speaker, url, outlet, title`
+// contradiction flags o as contradicting cur.
+func (s *Store) contradiction(ctx context.Context, tx *sql.Tx, o store.Observation, cur store.Current) (store.Outcome, error) {
+	k := store.Contradiction{
+		ID:                   store.ContradictionID(o.ID),
+		Actor:                o.Actor,
+		Accord:               o.Accord,
+		Current:              cur.Stance,
+		CurrentSince:         cur.Since,
+		CurrentObservationID: cur.ObservationID,
+		Stance:               o.Stance,
+		Since:                o.Effective(),
+		Detected:             o.Observed,
+		ObservationID:        o.ID,
+		Evidence:             o.Evidence,
+		Speaker:              o.Speaker,
+		URL:                  o.URL,
+		Outlet:               o.Outlet,
+		Title:                o.Title,
+	}
+	if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO contradictions (id, actor, accord, current_stance, current_since, current_observation_id,
+	stance, since, detected, observation_id, source, evidence, speaker, url, outlet, title, confirmed_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		k.ID, k.Actor, k.Accord, k.Current, toDB(k.CurrentSince), k.CurrentObservationID,
+		k.Stance, toDB(k.Since), k.Detected.UnixMicro(), k.ObservationID, o.Source(),
+		k.Evidence, k.Speaker, k.URL, k.Outlet, k.Title, ""); err != nil {
+		return store.Outcome{}, fmt.Errorf("insert contradiction: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.dialect.rebind(`UPDATE observations SET contradicts = ? WHERE id = ?`), true, o.ID); err != nil {
+		return store.Outcome{}, fmt.Errorf("flag contradiction: %w", err)
+	}
+	return store.Outcome{Contradiction: &k}, nil
+}
 
-func scanChange(sc interface{ Scan(...any) error }) (store.Change, error) {
+// addSource counts r as a source of the change changeID; a source already
+// counted is not counted again.
+func (s *Store) addSource(ctx context.Context, q querier, changeID string, r report) error {
+	if _, err := q.ExecContext(ctx, s.dialect.rebind(`
+INSERT INTO change_sources (change_id, source, observation_id) VALUES (?, ?, ?)
+ON CONFLICT (change_id, source) DO NOTHING`), changeID, r.source, r.observationID); err != nil {
+		return fmt.Errorf("add source of %s: %w", changeID, err)
+	}
+	return nil
+}
+
+// hasSource reports whether source is counted among the sources of the
+// change changeID.
+func (s *Store) hasSource(ctx context.Context, q querier, changeID, source string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT 1 FROM change_sources WHERE change_id = ? AND source = ?`),
+		changeID, source).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read sources of %s: %w", changeID, err)
+	}
+	return true, nil
+}
+
+// pendingReports returns the reports of stance flagged as contradicting
+// the current stance set by currentObservationID.
+func (s *Store) pendingReports(ctx context.Context, q querier, currentObservationID, stance string) ([]report, error) {
+	rows, err := q.QueryContext(ctx, s.dialect.rebind(`
+SELECT observation_id, source, since FROM contradictions
+WHERE current_observation_id = ? AND stance = ? ORDER BY since, observation_id`), currentObservationID, stance)
+	if err != nil {
+		return nil, fmt.Errorf("read contradictions: %w", err)
+	}
+	defer rows.Close()
+	var rs []report
+	for rows.Next() {
+		var (
+			r     report
+			since sql.NullInt64
+		)
+		if err := rows.Scan(&r.observationID, &r.source, &since); err != nil {
+			return nil, fmt.Errorf("read contradictions: %w", err)
+		}
+		r.effective = fromDB(since)
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read contradictions: %w", err)
+	}
+	return rs, nil
+}
+
+// changeColumns are the columns scanChange reads from stance_changes, with
+// the number of sources as counted now.
+const changeColumns = `id, actor, accord, previous, previous_since, stance, since, detected,
+	observation_id, evidence, speaker, url, outlet, title, sources,
+	(SELECT COUNT(*) FROM change_sources cs WHERE cs.change_id = stance_changes.id)`
+
+// scanChange scans a row of changeColumns. Sources is the count now, or at
+// the time of the change if atDetection is set.
+func scanChange(sc interface{ Scan(...any) error }, atDetection bool) (store.Change, error) {
 	var (
 		c                    store.Change
 		previousSince, since sql.NullInt64
 		detected             int64
+		sourcesThen          int
+		sourcesNow           int
 	)
 	err := sc.Scan(&c.ID, &c.Actor, &c.Accord, &c.Previous, &previousSince, &c.Stance, &since, &detected,
-		&c.ObservationID, &c.Evidence, &c.Speaker, &c.URL, &c.Outlet, &c.Title)
+		&c.ObservationID, &c.Evidence, &c.Speaker, &c.URL, &c.Outlet, &c.Title, &sourcesThen, &sourcesNow)
 	if err != nil {
 		return store.Change{}, err
 	}
 	c.PreviousSince, c.Since = fromDB(previousSince), fromDB(since)
 	c.Detected = time.UnixMicro(detected).UTC()
+	c.Sources = sourcesNow
+	if atDetection {
+		c.Sources = sourcesThen
+	}
 	return c, nil
 }
 
-// changeByObservation returns the change caused by an observation, or
-// store.ErrNotFound.
+// changeByObservation returns the change caused by an observation, as it
+// was returned then, or store.ErrNotFound.
 func (s *Store) changeByObservation(ctx context.Context, q querier, observationID string) (store.Change, error) {
 	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+changeColumns+` FROM stance_changes WHERE observation_id = ?`), observationID)
-	c, err := scanChange(row)
+	c, err := scanChange(row, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Change{}, store.ErrNotFound
 	}
@@ -380,14 +610,53 @@ func (s *Store) changeByObservation(ctx context.Context, q querier, observationI
 	return c, nil
 }
 
-const currentColumns = `actor, accord, stance, since, observation_id`
+// contradictionColumns are the columns scanContradiction reads from
+// contradictions.
+const contradictionColumns = `id, actor, accord, current_stance, current_since, current_observation_id,
+	stance, since, detected, observation_id, evidence, speaker, url, outlet, title, confirmed_by`
+
+func scanContradiction(sc interface{ Scan(...any) error }) (store.Contradiction, error) {
+	var (
+		k                   store.Contradiction
+		currentSince, since sql.NullInt64
+		detected            int64
+	)
+	err := sc.Scan(&k.ID, &k.Actor, &k.Accord, &k.Current, &currentSince, &k.CurrentObservationID,
+		&k.Stance, &since, &detected, &k.ObservationID, &k.Evidence, &k.Speaker, &k.URL, &k.Outlet, &k.Title, &k.ConfirmedBy)
+	if err != nil {
+		return store.Contradiction{}, err
+	}
+	k.CurrentSince, k.Since = fromDB(currentSince), fromDB(since)
+	k.Detected = time.UnixMicro(detected).UTC()
+	return k, nil
+}
+
+// contradictionByObservation returns the contradiction flagged for an
+// observation, or store.ErrNotFound.
+func (s *Store) contradictionByObservation(ctx context.Context, q querier, observationID string) (store.Contradiction, error) {
+	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+contradictionColumns+` FROM contradictions WHERE observation_id = ?`), observationID)
+	k, err := scanContradiction(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Contradiction{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Contradiction{}, fmt.Errorf("read contradiction: %w", err)
+	}
+	return k, nil
+}
+
+// currentColumns are the columns scanCurrent reads from current_stances.
+// The change that set a current stance has the ID store.ChangeID of its
+// observation.
+const currentColumns = `actor, accord, stance, since, observation_id,
+	(SELECT COUNT(*) FROM change_sources cs WHERE cs.change_id = 'chg-' || current_stances.observation_id)`
 
 func scanCurrent(sc interface{ Scan(...any) error }) (store.Current, error) {
 	var (
 		c     store.Current
 		since sql.NullInt64
 	)
-	if err := sc.Scan(&c.Actor, &c.Accord, &c.Stance, &since, &c.ObservationID); err != nil {
+	if err := sc.Scan(&c.Actor, &c.Accord, &c.Stance, &since, &c.ObservationID, &c.Sources); err != nil {
 		return store.Current{}, err
 	}
 	c.Since = fromDB(since)
@@ -447,7 +716,7 @@ func (s *Store) History(ctx context.Context, actor, accord string) ([]store.Obse
 	// first, PostgreSQL last).
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
 SELECT id, article_id, url, outlet, title, actor, accord, stance, historical,
-	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed
+	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, contradicts
 FROM observations WHERE actor = ? AND accord = ?
 ORDER BY CASE WHEN effective IS NULL THEN 0 ELSE 1 END, effective,
 	CASE WHEN observed IS NULL THEN 0 ELSE 1 END, observed, id`), actor, accord)
@@ -463,7 +732,7 @@ ORDER BY CASE WHEN effective IS NULL THEN 0 ELSE 1 END, effective,
 		)
 		if err := rows.Scan(&o.ID, &o.ArticleID, &o.URL, &o.Outlet, &o.Title, &o.Actor, &o.Accord, &o.Stance,
 			&o.Historical, &o.Evidence, &o.EvidenceStart, &o.EvidenceEnd, &o.Speaker, &o.Rule, &o.Confidence,
-			&published, &observed); err != nil {
+			&published, &observed, &o.Contradicts); err != nil {
 			return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
 		}
 		o.Published, o.Observed = fromDB(published), fromDB(observed)
@@ -487,7 +756,7 @@ FROM stance_changes WHERE detected >= ? AND detected < ? ORDER BY detected, id`)
 	defer rows.Close()
 	var cs []store.Change
 	for rows.Next() {
-		c, err := scanChange(rows)
+		c, err := scanChange(rows, false)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: changes: %w", err)
 		}
@@ -497,6 +766,30 @@ FROM stance_changes WHERE detected >= ? AND detected < ? ORDER BY detected, id`)
 		return nil, fmt.Errorf("sqlstore: changes: %w", err)
 	}
 	return cs, nil
+}
+
+// Contradictions returns the contradictions detected in [from, to), ordered
+// by Detected and then ID. A zero from means "since the beginning".
+func (s *Store) Contradictions(ctx context.Context, from, to time.Time) ([]store.Contradiction, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+contradictionColumns+`
+FROM contradictions WHERE detected >= ? AND detected < ? ORDER BY detected, id`),
+		from.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: contradictions: %w", err)
+	}
+	defer rows.Close()
+	var ks []store.Contradiction
+	for rows.Next() {
+		k, err := scanContradiction(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: contradictions: %w", err)
+		}
+		ks = append(ks, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: contradictions: %w", err)
+	}
+	return ks, nil
 }
 
 // Seen reports whether the feed item key was marked seen.

@@ -68,8 +68,8 @@ func TestReopenKeepsData(t *testing.T) {
 	o := store.Observation{ID: "o1", Actor: "Germany", Accord: "Pall Mall Process", Stance: store.StanceSigned,
 		Published: time.Date(2025, 3, 1, 10, 0, 0, 123456000, time.UTC), Observed: time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)}
 	first, err := s.RecordObservation(ctx, o)
-	if err != nil || first == nil {
-		t.Fatalf("RecordObservation = %v, %v; want a change", first, err)
+	if err != nil || first.Change == nil {
+		t.Fatalf("RecordObservation = %+v, %v; want a change", first, err)
 	}
 	if err := s.PutArticle(ctx, store.Article{ID: "a1", Title: "Kept", Authors: []string{"A"}}); err != nil {
 		t.Fatal(err)
@@ -140,6 +140,87 @@ func TestMigrationsRunOnce(t *testing.T) {
 	_, err := open(context.Background(), path, migrations)
 	if err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Errorf("open with fewer migrations: error = %v, want schema-too-new error", err)
+	}
+}
+
+// TestMigrationCountsExistingSources upgrades a version-1 database and
+// checks the sources counted for its changes and current stance.
+func TestMigrationCountsExistingSources(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "accordwatch.db")
+	s := mustOpen(t, path, migrations[:1])
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	h := int64(time.Hour / time.Microsecond)
+	for _, o := range []struct {
+		id, article, outlet, stance string
+		historical                  bool
+		effective                   int64
+	}{
+		{"o0", "art0", "Outlet A", "declined", false, t0.UnixMicro() - 200*h},
+		{"o1", "art1", "Outlet A", "signed", false, t0.UnixMicro()},
+		{"o2", "art2", "Outlet B", "signed", false, t0.UnixMicro() + h},
+		{"o3", "art3", "Outlet A", "signed", false, t0.UnixMicro() + 2*h},   // same outlet
+		{"o4", "art4", "Outlet C", "signed", true, t0.UnixMicro() + 3*h},    // historical
+		{"o5", "art5", "Outlet D", "signed", false, t0.UnixMicro() - 100*h}, // before the window
+		{"o6", "art6", "", "signed", false, t0.UnixMicro() + 4*h},           // no outlet: the article
+		{"o7", "art7", "Outlet E", "opposes", false, t0.UnixMicro() + 5*h},  // another stance
+	} {
+		if _, err := s.db.Exec(`INSERT INTO observations (id, article_id, url, outlet, title, actor, accord, stance, historical,
+	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, effective)
+VALUES (?, ?, '', ?, '', 'BRA', 'pall-mall-process', ?, ?, '', 0, 0, '', '', 0, ?, ?, ?)`,
+			o.id, o.article, o.outlet, o.stance, o.historical, o.effective, o.effective+h, o.effective); err != nil {
+			t.Fatalf("insert %s: %v", o.id, err)
+		}
+	}
+	if _, err := s.db.Exec(`INSERT INTO stance_changes (id, actor, accord, previous, previous_since, stance, since, detected,
+	observation_id, evidence, speaker, url, outlet, title) VALUES
+	('chg-o0', 'BRA', 'pall-mall-process', '', NULL, 'declined', ?, ?, 'o0', '', '', '', 'Outlet A', ''),
+	('chg-o1', 'BRA', 'pall-mall-process', 'declined', ?, 'signed', ?, ?, 'o1', '', '', '', 'Outlet A', '')`,
+		t0.UnixMicro()-200*h, t0.UnixMicro()-199*h, t0.UnixMicro()-200*h, t0.UnixMicro(), t0.UnixMicro()+h); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO current_stances (actor, accord, stance, since, observation_id)
+VALUES ('BRA', 'pall-mall-process', 'signed', ?, 'o1')`, t0.UnixMicro()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = mustOpen(t, path, migrations)
+	defer s.Close()
+	cur, err := s.Current(ctx, "BRA", "pall-mall-process")
+	if err != nil || cur.Sources != 3 || cur.ObservationID != "o1" {
+		t.Errorf("Current after migration = %+v, %v; want set by o1 with 3 sources (outlets A, B and article art6)", cur, err)
+	}
+	changes, err := s.Changes(ctx, time.Time{}, t0.Add(24*time.Hour))
+	if err != nil || len(changes) != 2 || changes[0].Sources != 1 || changes[1].Sources != 3 {
+		t.Errorf("Changes after migration = %+v, %v; want 1 and 3 sources", changes, err)
+	}
+	again, err := s.RecordObservation(ctx, store.Observation{ID: "o1", Actor: "BRA", Accord: "pall-mall-process", Stance: "signed"})
+	if err != nil || again.Change == nil || again.Change.Sources != 1 {
+		t.Errorf("repeated RecordObservation(o1) after migration = %+v, %v; want the change as detected, 1 source", again, err)
+	}
+	hist, err := s.History(ctx, "BRA", "pall-mall-process")
+	if err != nil || len(hist) != 8 {
+		t.Fatalf("History after migration = %d observations, %v; want 8", len(hist), err)
+	}
+	for _, o := range hist {
+		if o.Contradicts {
+			t.Errorf("observation %s flagged as a contradiction by the migration", o.ID)
+		}
+	}
+	// A new report from outlet F corroborates; from outlet B (counted by
+	// the migration), it does not count twice.
+	for _, o := range []store.Observation{
+		{ID: "n1", Outlet: "Outlet B", Published: t0.Add(6 * time.Hour)},
+		{ID: "n2", Outlet: "Outlet F", Published: t0.Add(7 * time.Hour)},
+	} {
+		o.Actor, o.Accord, o.Stance = "BRA", "pall-mall-process", "signed"
+		if out, err := s.RecordObservation(ctx, o); err != nil || out != (store.Outcome{}) {
+			t.Errorf("RecordObservation(%s) = %+v, %v; want nothing", o.ID, out, err)
+		}
+	}
+	if cur, err := s.Current(ctx, "BRA", "pall-mall-process"); err != nil || cur.Sources != 4 {
+		t.Errorf("Current after new reports = %+v, %v; want 4 sources", cur, err)
 	}
 }
 

@@ -56,6 +56,17 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ChangesWindow", testChangesWindow},
 		{"Seen", testSeen},
 		{"FeedState", testFeedState},
+		{"CorroboratingOutlets", testCorroboratingOutlets},
+		{"SameOutletCountsOnce", testSameOutletCountsOnce},
+		{"RepeatCorroboration", testRepeatCorroboration},
+		{"OldReportsDoNotCorroborate", testOldReportsDoNotCorroborate},
+		{"Contradiction", testContradiction},
+		{"ContradictionConfirmed", testContradictionConfirmed},
+		{"OlderContradictions", testOlderContradictions},
+		{"OutletUpdatesItsOwnStory", testOutletUpdatesOwnStory},
+		{"ChangeAfterWindow", testChangeAfterWindow},
+		{"SamePolarityFromOtherOutlet", testSamePolarityFromOtherOutlet},
+		{"ContradictionsWindow", testContradictionsWindow},
 		{"ConcurrentObservations", testConcurrentObservations},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -105,23 +116,47 @@ func obs(id, stance string, pub int) store.Observation {
 	}
 }
 
-func record(t *testing.T, s store.Store, o store.Observation) *store.Change {
+// report returns an observation like obs, from outlet and published hours
+// after base.
+func report(id, stance, outlet string, hours int) store.Observation {
+	o := obs(id, stance, 0)
+	o.Outlet = outlet
+	o.Published = base.Add(time.Duration(hours) * time.Hour)
+	o.Observed = o.Published.Add(time.Hour)
+	return o
+}
+
+func record(t *testing.T, s store.Store, o store.Observation) store.Outcome {
 	t.Helper()
-	c, err := s.RecordObservation(context.Background(), o)
+	out, err := s.RecordObservation(context.Background(), o)
 	if err != nil {
 		t.Fatalf("RecordObservation(%s): %v", o.ID, err)
 	}
-	return c
+	return out
 }
 
 func wantNoChange(t *testing.T, s store.Store, o store.Observation) {
 	t.Helper()
-	if c := record(t, s, o); c != nil {
-		t.Fatalf("RecordObservation(%s) = %+v, want no change", o.ID, *c)
+	if out := record(t, s, o); out != (store.Outcome{}) {
+		t.Fatalf("RecordObservation(%s) = %s, want no change and no contradiction", o.ID, outcomeString(out))
 	}
 }
 
-// expectedChange is the change o causes over previous.
+// outcomeString formats out for test messages.
+func outcomeString(out store.Outcome) string {
+	switch {
+	case out.Change != nil && out.Contradiction != nil:
+		return fmt.Sprintf("{Change: %+v, Contradiction: %+v}", *out.Change, *out.Contradiction)
+	case out.Change != nil:
+		return fmt.Sprintf("{Change: %+v}", *out.Change)
+	case out.Contradiction != nil:
+		return fmt.Sprintf("{Contradiction: %+v}", *out.Contradiction)
+	}
+	return "{}"
+}
+
+// expectedChange is the change o causes over previous, reported by one
+// source.
 func expectedChange(o store.Observation, previous string, previousSince time.Time) store.Change {
 	o = normObservation(o)
 	return store.Change{
@@ -132,6 +167,7 @@ func expectedChange(o store.Observation, previous string, previousSince time.Tim
 		PreviousSince: norm(previousSince),
 		Stance:        o.Stance,
 		Since:         o.Effective(),
+		Sources:       1,
 		Detected:      o.Observed,
 		ObservationID: o.ID,
 		Evidence:      o.Evidence,
@@ -144,24 +180,75 @@ func expectedChange(o store.Observation, previous string, previousSince time.Tim
 
 func wantChange(t *testing.T, s store.Store, o store.Observation, previous string, previousSince time.Time) store.Change {
 	t.Helper()
-	c := record(t, s, o)
-	want := expectedChange(o, previous, previousSince)
-	if c == nil {
-		t.Fatalf("RecordObservation(%s) = nil, want change %+v", o.ID, want)
-	}
-	if !reflect.DeepEqual(*c, want) {
-		t.Fatalf("RecordObservation(%s) =\n%+v\nwant\n%+v", o.ID, *c, want)
-	}
-	return *c
+	return wantExactChange(t, s, o, expectedChange(o, previous, previousSince))
 }
 
+// wantExactChange records o and checks that it causes the change want.
+func wantExactChange(t *testing.T, s store.Store, o store.Observation, want store.Change) store.Change {
+	t.Helper()
+	out := record(t, s, o)
+	if out.Change == nil || out.Contradiction != nil {
+		t.Fatalf("RecordObservation(%s) = %s, want change %+v", o.ID, outcomeString(out), want)
+	}
+	if !reflect.DeepEqual(*out.Change, want) {
+		t.Fatalf("RecordObservation(%s) change =\n%+v\nwant\n%+v", o.ID, *out.Change, want)
+	}
+	return *out.Change
+}
+
+// expectedContradiction is the contradiction o raises against the current
+// stance set by cur.
+func expectedContradiction(o, cur store.Observation) store.Contradiction {
+	o, cur = normObservation(o), normObservation(cur)
+	return store.Contradiction{
+		ID:                   store.ContradictionID(o.ID),
+		Actor:                o.Actor,
+		Accord:               o.Accord,
+		Current:              cur.Stance,
+		CurrentSince:         cur.Effective(),
+		CurrentObservationID: cur.ID,
+		Stance:               o.Stance,
+		Since:                o.Effective(),
+		Detected:             o.Observed,
+		ObservationID:        o.ID,
+		Evidence:             o.Evidence,
+		Speaker:              o.Speaker,
+		URL:                  o.URL,
+		Outlet:               o.Outlet,
+		Title:                o.Title,
+	}
+}
+
+// wantContradiction records o and checks that it is flagged as
+// contradicting the current stance, set by cur.
+func wantContradiction(t *testing.T, s store.Store, o, cur store.Observation) store.Contradiction {
+	t.Helper()
+	out := record(t, s, o)
+	want := expectedContradiction(o, cur)
+	if out.Contradiction == nil || out.Change != nil {
+		t.Fatalf("RecordObservation(%s) = %s, want contradiction %+v", o.ID, outcomeString(out), want)
+	}
+	if !reflect.DeepEqual(*out.Contradiction, want) {
+		t.Fatalf("RecordObservation(%s) contradiction =\n%+v\nwant\n%+v", o.ID, *out.Contradiction, want)
+	}
+	return *out.Contradiction
+}
+
+// wantCurrent checks that o set the current stance, which has one source.
 func wantCurrent(t *testing.T, s store.Store, o store.Observation) {
+	t.Helper()
+	wantCurrentSources(t, s, o, normObservation(o).Effective(), 1)
+}
+
+// wantCurrentSources checks that o set the current stance, in effect since
+// since and reported by sources sources.
+func wantCurrentSources(t *testing.T, s store.Store, o store.Observation, since time.Time, sources int) {
 	t.Helper()
 	got, err := s.Current(context.Background(), o.Actor, o.Accord)
 	if err != nil {
 		t.Fatalf("Current(%s, %s): %v", o.Actor, o.Accord, err)
 	}
-	want := store.Current{Actor: o.Actor, Accord: o.Accord, Stance: o.Stance, Since: normObservation(o).Effective(), ObservationID: o.ID}
+	want := store.Current{Actor: o.Actor, Accord: o.Accord, Stance: o.Stance, Since: norm(since), ObservationID: o.ID, Sources: sources}
 	if got != want {
 		t.Fatalf("Current(%s, %s) = %+v, want %+v (set by %s)", o.Actor, o.Accord, got, want, o.ID)
 	}
@@ -174,6 +261,29 @@ func allChanges(t *testing.T, s store.Store) []store.Change {
 		t.Fatalf("Changes: %v", err)
 	}
 	return cs
+}
+
+func allContradictions(t *testing.T, s store.Store) []store.Contradiction {
+	t.Helper()
+	ks, err := s.Contradictions(context.Background(), time.Time{}, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatalf("Contradictions: %v", err)
+	}
+	return ks
+}
+
+// history returns the history of o's actor and accord by observation ID.
+func history(t *testing.T, s store.Store, o store.Observation) map[string]store.Observation {
+	t.Helper()
+	h, err := s.History(context.Background(), o.Actor, o.Accord)
+	if err != nil {
+		t.Fatalf("History(%s, %s): %v", o.Actor, o.Accord, err)
+	}
+	m := make(map[string]store.Observation, len(h))
+	for _, o := range h {
+		m[o.ID] = o
+	}
+	return m
 }
 
 func historyIDs(t *testing.T, s store.Store, actor, accord string) []string {
@@ -387,19 +497,19 @@ func testRepeatObservation(t *testing.T, s store.Store) {
 
 	for _, tc := range []struct {
 		o    store.Observation
-		want *store.Change
-	}{{o1, &first1}, {o2, nil}, {o3, &first3}} {
+		want store.Outcome
+	}{{o1, store.Outcome{Change: &first1}}, {o2, store.Outcome{}}, {o3, store.Outcome{Change: &first3}}} {
 		got := record(t, s, tc.o)
 		if !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("repeated RecordObservation(%s) = %+v, want %+v", tc.o.ID, got, tc.want)
+			t.Errorf("repeated RecordObservation(%s) = %s, want %s", tc.o.ID, outcomeString(got), outcomeString(tc.want))
 		}
 	}
 	// A repeat with different content still writes nothing: o1 would now
 	// change the stance to "opposes" if it were applied.
 	changed := o1
 	changed.Stance, changed.Published, changed.Observed = store.StanceOpposes, day(5), day(5)
-	if got := record(t, s, changed); !reflect.DeepEqual(got, &first1) {
-		t.Errorf("RecordObservation(o1 modified) = %+v, want the first call's %+v", got, first1)
+	if got := record(t, s, changed); !reflect.DeepEqual(got, store.Outcome{Change: &first1}) {
+		t.Errorf("RecordObservation(o1 modified) = %s, want the first call's %+v", outcomeString(got), first1)
 	}
 	wantCurrent(t, s, o3)
 	if after := allChanges(t, s); !reflect.DeepEqual(after, before) {
@@ -464,9 +574,9 @@ func testIndependentPairs(t *testing.T, s store.Store) {
 		t.Fatalf("CurrentAll: %v", err)
 	}
 	want := []store.Current{ // ordered by actor, accord
-		{Actor: "France", Accord: fr.Accord, Stance: fr.Stance, Since: norm(fr.Published), ObservationID: "fr"},
-		{Actor: "Germany", Accord: "Budapest Convention", Stance: deOther.Stance, Since: norm(deOther.Published), ObservationID: "de2"},
-		{Actor: "Germany", Accord: de.Accord, Stance: de.Stance, Since: norm(de.Published), ObservationID: "de"},
+		{Actor: "France", Accord: fr.Accord, Stance: fr.Stance, Since: norm(fr.Published), ObservationID: "fr", Sources: 1},
+		{Actor: "Germany", Accord: "Budapest Convention", Stance: deOther.Stance, Since: norm(deOther.Published), ObservationID: "de2", Sources: 1},
+		{Actor: "Germany", Accord: de.Accord, Stance: de.Stance, Since: norm(de.Published), ObservationID: "de", Sources: 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CurrentAll =\n%+v\nwant\n%+v", got, want)
@@ -602,9 +712,10 @@ func testFeedState(t *testing.T, s store.Store) {
 }
 
 // testConcurrentObservations records observations on one (actor, accord)
-// from several goroutines, with other writes mixed in, and checks that the
-// changes form one unbroken chain ending at the current stance, as they
-// would had the observations been recorded one at a time.
+// from several goroutines and three outlets, with other writes mixed in,
+// and checks that the changes form one unbroken chain ending at the current
+// stance, as they would had the observations been recorded one at a time,
+// and that what RecordObservation returned is what was stored.
 func testConcurrentObservations(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	const (
@@ -618,7 +729,7 @@ func testConcurrentObservations(t *testing.T, s store.Store) {
 		wg      sync.WaitGroup
 		mu      sync.Mutex
 		errs    []error
-		results = map[string]*store.Change{}
+		results = map[string]store.Outcome{}
 	)
 	for w := range workers {
 		wg.Go(func() {
@@ -628,7 +739,8 @@ func testConcurrentObservations(t *testing.T, s store.Store) {
 				o.Published = start.Add(time.Duration(n) * time.Minute)
 				o.Observed = start.Add(time.Duration(n)*time.Minute + time.Hour)
 				o.Historical = n%10 == 9
-				c, err := s.RecordObservation(ctx, o)
+				o.Outlet = fmt.Sprintf("Outlet %d", n%3)
+				out, err := s.RecordObservation(ctx, o)
 				if err == nil {
 					err = s.MarkSeen(ctx, "feed", o.ID)
 				}
@@ -639,7 +751,7 @@ func testConcurrentObservations(t *testing.T, s store.Store) {
 				if err != nil {
 					errs = append(errs, err)
 				}
-				results[o.ID] = c
+				results[o.ID] = out
 				mu.Unlock()
 			}
 		})
@@ -657,22 +769,61 @@ func testConcurrentObservations(t *testing.T, s store.Store) {
 		t.Errorf("len(History) = %d, want %d", n, workers*perWork)
 	}
 	changes := allChanges(t, s)
-	t.Logf("%d observations caused %d changes", workers*perWork, len(changes))
+	contradictions := allContradictions(t, s)
+	t.Logf("%d observations caused %d changes and %d contradictions", workers*perWork, len(changes), len(contradictions))
 	if len(changes) < 2 {
 		t.Errorf("only %d changes: the test no longer exercises concurrent changes", len(changes))
 	}
-	returned := 0
-	for _, c := range results {
-		if c != nil {
-			returned++
+	if len(contradictions) == 0 {
+		t.Error("no contradictions: the test no longer exercises concurrent contradictions")
+	}
+	returnedChanges, returnedContradictions := 0, 0
+	for id, out := range results {
+		if out.Change != nil && out.Contradiction != nil {
+			t.Errorf("RecordObservation(%s) = %s, want at most one of change and contradiction", id, outcomeString(out))
+		}
+		if out.Change != nil {
+			returnedChanges++
+		}
+		if out.Contradiction != nil {
+			returnedContradictions++
 		}
 	}
-	if returned != len(changes) {
-		t.Errorf("%d changes returned by RecordObservation, %d stored", returned, len(changes))
+	if returnedChanges != len(changes) {
+		t.Errorf("%d changes returned by RecordObservation, %d stored", returnedChanges, len(changes))
+	}
+	if returnedContradictions != len(contradictions) {
+		t.Errorf("%d contradictions returned by RecordObservation, %d stored", returnedContradictions, len(contradictions))
 	}
 	for _, c := range changes {
-		if r := results[c.ObservationID]; r == nil || !reflect.DeepEqual(*r, c) {
+		// Sources may have grown since the change was returned.
+		r := results[c.ObservationID].Change
+		if r == nil || r.Sources > c.Sources {
 			t.Errorf("stored change %+v was returned as %+v", c, r)
+			continue
+		}
+		got, want := *r, c
+		got.Sources, want.Sources = 0, 0
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("stored change %+v was returned as %+v", c, *r)
+		}
+	}
+	for _, k := range contradictions {
+		// ConfirmedBy may have been set since the contradiction was returned.
+		r := results[k.ObservationID].Contradiction
+		want := k
+		want.ConfirmedBy = ""
+		if r == nil || !reflect.DeepEqual(*r, want) {
+			t.Errorf("stored contradiction %+v was returned as %+v", k, r)
+		}
+	}
+	h, err := s.History(ctx, actor, accord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range h {
+		if flagged := results[o.ID].Contradiction != nil; o.Contradicts != flagged {
+			t.Errorf("History has %s with Contradicts %v, but RecordObservation flagged it: %v", o.ID, o.Contradicts, flagged)
 		}
 	}
 
@@ -718,12 +869,324 @@ func testConcurrentObservations(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("Current: %v", err)
 	}
-	if want := (store.Current{Actor: actor, Accord: accord, Stance: last.Stance, Since: last.Since, ObservationID: last.ObservationID}); cur != want {
+	if want := (store.Current{Actor: actor, Accord: accord, Stance: last.Stance, Since: last.Since, ObservationID: last.ObservationID, Sources: last.Sources}); cur != want {
 		t.Errorf("Current = %+v, want the end of the change chain %+v", cur, want)
 	}
 	for id := range results {
 		if ok, err := s.Seen(ctx, id); err != nil || !ok {
 			t.Errorf("Seen(%s) = %v, %v; want true", id, ok, err)
+		}
+	}
+}
+
+func testCorroboratingOutlets(t *testing.T, s store.Store) {
+	// The same signing reported by three outlets is one change.
+	a := report("a", store.StanceSigned, "Outlet A", 0)
+	b := report("b", store.StanceSigned, "Outlet B", 2)
+	c := report("c", store.StanceSigned, "Outlet C", 30)
+	first := wantChange(t, s, a, "", time.Time{})
+	if first.Sources != 1 {
+		t.Errorf("first report: Sources = %d, want 1", first.Sources)
+	}
+	wantNoChange(t, s, b)
+	wantCurrentSources(t, s, a, a.Published, 2)
+	wantNoChange(t, s, c)
+	wantCurrentSources(t, s, a, a.Published, 3)
+	want := expectedChange(a, "", time.Time{})
+	want.Sources = 3
+	if got := allChanges(t, s); !reflect.DeepEqual(got, []store.Change{want}) {
+		t.Errorf("Changes =\n%+v\nwant one change with 3 sources\n%+v", got, want)
+	}
+	if h := history(t, s, a); len(h) != 3 || h["b"].Contradicts || h["c"].Contradicts {
+		t.Errorf("History = %+v, want 3 observations, none contradicting", h)
+	}
+}
+
+func testSameOutletCountsOnce(t *testing.T, s store.Store) {
+	a1 := report("a1", store.StanceSigned, "Outlet A", 0)
+	a2 := report("a2", store.StanceSigned, "Outlet A", 5) // another article, same outlet
+	wantChange(t, s, a1, "", time.Time{})
+	wantNoChange(t, s, a2)
+	wantCurrentSources(t, s, a1, a1.Published, 1)
+
+	// Without an outlet, the article is the source.
+	x1 := report("x1", store.StanceOpposes, "", 0)
+	x1.Accord = "Budapest Convention"
+	x2 := x1
+	x2.ID = "x2" // a second observation in the same article
+	x3 := report("x3", store.StanceOpposes, "", 1)
+	x3.Accord = x1.Accord
+	wantChange(t, s, x1, "", time.Time{})
+	wantNoChange(t, s, x2)
+	wantCurrentSources(t, s, x1, x1.Published, 1)
+	wantNoChange(t, s, x3)
+	wantCurrentSources(t, s, x1, x1.Published, 2)
+}
+
+func testRepeatCorroboration(t *testing.T, s store.Store) {
+	a := report("a", store.StanceSigned, "Outlet A", 0)
+	b := report("b", store.StanceSigned, "Outlet B", 1)
+	first := wantChange(t, s, a, "", time.Time{})
+	wantNoChange(t, s, b)
+	before := allChanges(t, s)
+	// Re-recording writes nothing and returns what the first call did: the
+	// change as it was detected, with one source.
+	for range 2 {
+		if got := record(t, s, a); !reflect.DeepEqual(got, store.Outcome{Change: &first}) {
+			t.Errorf("repeated RecordObservation(a) = %s, want the first call's %+v", outcomeString(got), first)
+		}
+		wantNoChange(t, s, b)
+	}
+	wantCurrentSources(t, s, a, a.Published, 2)
+	if after := allChanges(t, s); !reflect.DeepEqual(after, before) || len(after) != 1 || after[0].Sources != 2 {
+		t.Errorf("Changes after repeats =\n%+v\nwant unchanged, one change with 2 sources\n%+v", after, before)
+	}
+	if got := historyIDs(t, s, a.Actor, a.Accord); !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Errorf("History after repeats = %v, want [a b]", got)
+	}
+}
+
+func testOldReportsDoNotCorroborate(t *testing.T, s store.Store) {
+	a := report("a", store.StanceSigned, "Outlet A", 200)
+	old := report("old", store.StanceSigned, "Outlet B", 200-73) // before the window
+	hist := report("hist", store.StanceSigned, "Outlet C", 201)
+	hist.Historical = true
+	late := report("late", store.StanceSigned, "Outlet D", 200-71) // older, but within the window
+	wantChange(t, s, a, "", time.Time{})
+	wantNoChange(t, s, old)
+	wantNoChange(t, s, hist)
+	wantCurrentSources(t, s, a, a.Published, 1)
+	wantNoChange(t, s, late)
+	wantCurrentSources(t, s, a, a.Published, 2)
+}
+
+// testContradiction: a same-day report of the other polarity from another
+// outlet is kept and flagged, and the current stance stays.
+func testContradiction(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := report("a", store.StanceSigned, "Outlet A", 0)
+	b := report("b", store.StanceDeclined, "Outlet B", 3)
+	u := report("u", store.StanceUndecided, "Outlet U", 4) // neutral is another polarity too
+	wantChange(t, s, a, "", time.Time{})
+	kb := wantContradiction(t, s, b, a)
+	wantContradiction(t, s, u, a)
+	wantCurrent(t, s, a)
+	if n := len(allChanges(t, s)); n != 1 {
+		t.Errorf("len(Changes) = %d, want 1", n)
+	}
+	h := history(t, s, a)
+	if !h["b"].Contradicts || !h["u"].Contradicts || h["a"].Contradicts {
+		t.Errorf("History Contradicts flags: a %v, b %v, u %v; want false, true, true", h["a"].Contradicts, h["b"].Contradicts, h["u"].Contradicts)
+	}
+	wantB := normObservation(b)
+	wantB.Contradicts = true
+	if !reflect.DeepEqual(h["b"], wantB) {
+		t.Errorf("History has b as\n%+v\nwant\n%+v", h["b"], wantB)
+	}
+
+	// Idempotent: the same contradiction again, nothing written.
+	before := allContradictions(t, s)
+	if got := record(t, s, b); !reflect.DeepEqual(got, store.Outcome{Contradiction: &kb}) {
+		t.Errorf("repeated RecordObservation(b) = %s, want the first call's %+v", outcomeString(got), kb)
+	}
+	if after := allContradictions(t, s); !reflect.DeepEqual(after, before) || len(after) != 2 {
+		t.Errorf("Contradictions after a repeat =\n%+v\nwant unchanged\n%+v", after, before)
+	}
+
+	// A second article from the same outlet does not confirm it.
+	b2 := report("b2", store.StanceDeclined, "Outlet B", 5)
+	wantContradiction(t, s, b2, a)
+	wantCurrent(t, s, a)
+
+	// A contradiction on one pair does not affect another.
+	other := report("fr", store.StanceDeclined, "Outlet B", 3)
+	other.Actor = "France"
+	wantChange(t, s, other, "", time.Time{})
+
+	got, err := s.Contradictions(ctx, time.Time{}, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Contradiction{kb, expectedContradiction(u, a), expectedContradiction(b2, a)}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Contradictions =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// testContradictionConfirmed: a second distinct outlet reporting the
+// contradicting stance makes it current.
+func testContradictionConfirmed(t *testing.T, s store.Store) {
+	a := report("a", store.StanceSigned, "Outlet A", 0)
+	b := report("b", store.StanceDeclined, "Outlet B", 3)
+	b2 := report("b2", store.StanceDeclined, "Outlet B", 4)
+	o := report("o", store.StanceOpposes, "Outlet C", 5) // same polarity, another stance: not a confirmation
+	c := report("c", store.StanceDeclined, "Outlet C", 6)
+	wantChange(t, s, a, "", time.Time{})
+	wantContradiction(t, s, b, a)
+	wantContradiction(t, s, b2, a)
+	wantContradiction(t, s, o, a)
+	wantCurrent(t, s, a)
+
+	want := expectedChange(c, store.StanceSigned, a.Published)
+	want.Since = norm(b.Published) // first reported by b
+	want.Sources = 2               // outlets B and C
+	chg := wantExactChange(t, s, c, want)
+	wantCurrentSources(t, s, c, b.Published, 2)
+	if got := allChanges(t, s); len(got) != 2 || !reflect.DeepEqual(got[1], chg) {
+		t.Errorf("Changes = %+v, want the first stance and %+v", got, chg)
+	}
+	if h := history(t, s, a); h["c"].Contradicts || !h["b"].Contradicts || !h["b2"].Contradicts {
+		t.Errorf("History flags: b %v, b2 %v, c %v; want the flagged reports kept flagged and c not", h["b"].Contradicts, h["b2"].Contradicts, h["c"].Contradicts)
+	}
+	// The contradictions of the stance that became current are confirmed.
+	for _, k := range allContradictions(t, s) {
+		want := ""
+		if k.Stance == store.StanceDeclined {
+			want = chg.ID
+		}
+		if k.ConfirmedBy != want {
+			t.Errorf("contradiction %s: ConfirmedBy = %q, want %q", k.ID, k.ConfirmedBy, want)
+		}
+	}
+	// And the new stance is corroborated as any other.
+	wantNoChange(t, s, report("d", store.StanceDeclined, "Outlet D", 7))
+	wantCurrentSources(t, s, c, b.Published, 3)
+	// A report for the old stance from an outlet now contradicts the new one.
+	a2 := report("a2", store.StanceSigned, "Outlet A", 8)
+	out := record(t, s, a2)
+	wantK := expectedContradiction(a2, c)
+	wantK.CurrentSince = norm(b.Published)
+	if out.Contradiction == nil || !reflect.DeepEqual(*out.Contradiction, wantK) {
+		t.Errorf("RecordObservation(a2) = %s, want contradiction %+v", outcomeString(out), wantK)
+	}
+	// Repeating the confirmation returns the change as it was detected.
+	if got := record(t, s, c); !reflect.DeepEqual(got, store.Outcome{Change: &chg}) {
+		t.Errorf("repeated RecordObservation(c) = %s, want %+v", outcomeString(got), chg)
+	}
+}
+
+// testOlderContradictions: reports older than the current stance but within
+// the window are flagged too; they cannot move the stance back in time.
+func testOlderContradictions(t *testing.T, s store.Store) {
+	a := report("a", store.StanceSigned, "Outlet A", 48)
+	b := report("b", store.StanceDeclined, "Outlet B", 24)
+	c := report("c", store.StanceDeclined, "Outlet C", 36)
+	ancient := report("ancient", store.StanceDeclined, "Outlet E", 48-72-1)
+	d := report("d", store.StanceDeclined, "Outlet D", 50)
+	wantChange(t, s, a, "", time.Time{})
+	wantContradiction(t, s, b, a)
+	wantContradiction(t, s, c, a) // two outlets, but both older than the current stance
+	wantNoChange(t, s, ancient)   // before the window: history only, as before
+	wantCurrent(t, s, a)
+	want := expectedChange(d, store.StanceSigned, a.Published)
+	want.Sources = 3 // B, C and D; Since is d's, the only report not older than a
+	wantExactChange(t, s, d, want)
+	wantCurrentSources(t, s, d, d.Published, 3)
+}
+
+// testOutletUpdatesOwnStory: an outlet that reported the current stance and
+// now reports another is updating its story, not contradicting itself.
+func testOutletUpdatesOwnStory(t *testing.T, s store.Store) {
+	a := report("a", store.StanceDeclined, "Outlet A", 0)
+	b := report("b", store.StanceDeclined, "Outlet B", 1)
+	c := report("c", store.StanceSigned, "Outlet C", 20)
+	bSigned := report("b-signed", store.StanceSigned, "Outlet B", 24)
+	wantChange(t, s, a, "", time.Time{})
+	wantNoChange(t, s, b) // B corroborates
+	wantContradiction(t, s, c, a)
+	// B reverses its own report the next day: a change, confirming C.
+	want := expectedChange(bSigned, store.StanceDeclined, a.Published)
+	want.Since, want.Sources = norm(c.Published), 2
+	wantExactChange(t, s, bSigned, want)
+	wantCurrentSources(t, s, bSigned, c.Published, 2)
+
+	// The outlet that set the stance, alone, within the window.
+	x := report("x", store.StanceUndecided, "Outlet X", 0)
+	x.Accord = "Budapest Convention"
+	x2 := report("x2", store.StanceRatified, "Outlet X", 10)
+	x2.Accord = x.Accord
+	wantChange(t, s, x, "", time.Time{})
+	wantChange(t, s, x2, store.StanceUndecided, x.Published)
+	// An older report of its own, within the window: history only, as before.
+	x3 := report("x3", store.StanceDeclined, "Outlet X", 5)
+	x3.Accord = x.Accord
+	wantNoChange(t, s, x3)
+	wantCurrent(t, s, x2)
+}
+
+// testChangeAfterWindow: a genuine later change, reported after the window,
+// is a normal change; it also confirms pending contradictions of the same
+// stance.
+func testChangeAfterWindow(t *testing.T, s store.Store) {
+	a := report("a", store.StanceSigned, "Outlet A", 0)
+	b := report("b", store.StanceWithdrew, "Outlet B", 72) // just after the window
+	wantChange(t, s, a, "", time.Time{})
+	wantChange(t, s, b, store.StanceSigned, a.Published)
+	wantCurrent(t, s, b)
+
+	x := report("x", store.StanceSigned, "Outlet A", 0)
+	x.Accord = "Budapest Convention"
+	y := report("y", store.StanceDeclined, "Outlet B", 24)
+	y.Accord = x.Accord
+	z := report("z", store.StanceDeclined, "Outlet B", 24*5)
+	z.Accord = x.Accord
+	wantChange(t, s, x, "", time.Time{})
+	wantContradiction(t, s, y, x)
+	want := expectedChange(z, store.StanceSigned, x.Published)
+	want.Since = norm(y.Published) // first reported by y, which it confirms
+	wantExactChange(t, s, z, want)
+}
+
+func testSamePolarityFromOtherOutlet(t *testing.T, s store.Store) {
+	a := report("a", store.StanceSupports, "Outlet A", 0)
+	b := report("b", store.StanceSigned, "Outlet B", 2)
+	c := report("c", store.StanceRatified, "Outlet C", 3)
+	wantChange(t, s, a, "", time.Time{})
+	wantChange(t, s, b, store.StanceSupports, a.Published)
+	wantChange(t, s, c, store.StanceSigned, b.Published)
+	wantCurrent(t, s, c)
+	x := report("x", store.StanceDeclined, "Outlet A", 0)
+	x.Accord = "Budapest Convention"
+	y := report("y", store.StanceOpposes, "Outlet B", 1)
+	y.Accord = x.Accord
+	wantChange(t, s, x, "", time.Time{})
+	wantChange(t, s, y, store.StanceDeclined, x.Published)
+	if n := len(allContradictions(t, s)); n != 0 {
+		t.Errorf("%d contradictions, want none", n)
+	}
+}
+
+func testContradictionsWindow(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := report("a", store.StanceSigned, "Outlet A", 0)
+	wantChange(t, s, a, "", time.Time{})
+	t0 := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	t1 := t0.Add(time.Hour)
+	k0 := report("k0", store.StanceDeclined, "Outlet B", 1)
+	k0.Observed = t1
+	k1 := report("k1", store.StanceDeclined, "Outlet B", 2)
+	k1.Observed = t0
+	wantContradiction(t, s, k0, a)
+	wantContradiction(t, s, k1, a)
+	for _, tc := range []struct {
+		from, to time.Time
+		want     []string
+	}{
+		{t0, t1, []string{"k1"}},
+		{t0, t1.Add(time.Microsecond), []string{"k1", "k0"}},
+		{t0.Add(time.Microsecond), t1.Add(time.Hour), []string{"k0"}},
+		{time.Time{}, t0, nil},
+	} {
+		ks, err := s.Contradictions(ctx, tc.from, tc.to)
+		if err != nil {
+			t.Fatalf("Contradictions(%v, %v): %v", tc.from, tc.to, err)
+		}
+		var got []string
+		for _, k := range ks {
+			got = append(got, k.ObservationID)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Contradictions(%v, %v) = %v, want %v", tc.from, tc.to, got, tc.want)
 		}
 	}
 }
