@@ -10,6 +10,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -115,7 +116,7 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 	qs := quotes.Extract(text, speakerResolver{a: a, persons: persons})
 	// Persons named as speakers with an actor stand for it in later mentions.
 	for _, q := range qs {
-		if q.Actor != "" && q.Speaker != "" {
+		if q.Actor != "" && personLikeRe.MatchString(q.Speaker) {
 			persons.learn(q.Speaker, q.Actor, "")
 		}
 	}
@@ -146,7 +147,14 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 			}
 			ms = append(ms, stance.Mention{Start: m.Start, End: m.End, Actor: m.ID})
 		case catalog.TargetAccord:
-			ms = append(ms, stance.Mention{Start: m.Start, End: m.End, Accord: m.ID, Ref: m.Kind == catalog.MatchRef})
+			dual := ""
+			if m.Kind != catalog.MatchRef {
+				dual = a.dualActor(m.ID)
+			}
+			ms = append(ms, stance.Mention{Start: m.Start, End: m.End, Accord: m.ID, Ref: m.Kind == catalog.MatchRef, Dual: dual != ""})
+			if dual != "" {
+				ms = append(ms, stance.Mention{Start: m.Start, End: m.End, Actor: dual})
+			}
 		case catalog.TargetLookalike:
 			ms = append(ms, stance.Mention{Start: m.Start, End: m.End, Lookalike: true})
 		}
@@ -191,6 +199,10 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 	}
 	return res, nil
 }
+
+// personLikeRe matches a speaker that is one person's name (two to four
+// capitalised words), not a list or a description.
+var personLikeRe = regexp.MustCompile(`^\p{Lu}[\p{L}’'.-]+(?:\s+\p{Lu}[\p{L}’'.-]+){1,3}$`)
 
 // mainAccord returns the accord the text is mainly about and all accords
 // named, main first. Names in the headline count three times.
@@ -282,7 +294,7 @@ func (a *Analyzer) accordInfo() map[string]stance.AccordInfo {
 		for _, ac := range a.cat.Accords {
 			a.info[ac.ID] = stance.AccordInfo{
 				Treaty: ac.Kind == catalog.KindTreaty, Names: append([]string{ac.Name}, ac.Aliases...),
-				Custodian: ac.Custodian, Unsigned: ac.Unsigned,
+				Custodian: ac.Custodian, Unsigned: ac.Unsigned, Self: a.selfActor(ac),
 			}
 		}
 	})
@@ -305,4 +317,26 @@ func withoutOrgs(ps []personMention, orgs []orgMention) []personMention {
 		}
 	}
 	return out
+}
+
+// selfActor returns the actor that bears one of the accord's names (the
+// coalition behind the Cybersecurity Tech Accord), or "".
+func (a *Analyzer) selfActor(ac catalog.Accord) string {
+	names := map[string]bool{strings.ToLower(ac.Name): true}
+	for _, n := range ac.Aliases {
+		names[strings.ToLower(n)] = true
+	}
+	for _, act := range a.cat.Actors {
+		for _, n := range act.Names {
+			if names[strings.ToLower(n)] {
+				return act.ID
+			}
+		}
+	}
+	return ""
+}
+
+// dualActor returns the actor named like accord id, or "".
+func (a *Analyzer) dualActor(id string) string {
+	return a.accordInfo()[id].Self
 }

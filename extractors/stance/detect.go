@@ -71,6 +71,36 @@ func (d *detector) custodianStatements() []Stance {
 		}
 		out = append(out, s)
 	}
+	// reported speech of a custodian's official about the accord.
+	for _, sent := range d.in.Sentences {
+		for _, m := range d.ms {
+			if m.Actor == "" || m.Start < sent.Start || m.End > sent.End || quoteAt(d.in.Quotes, m.Start) != nil {
+				continue
+			}
+			loc := custodianSpeechRe.FindStringIndex(d.in.Text[m.End:sent.End])
+			if loc == nil {
+				continue
+			}
+			rest := m.End + loc[1]
+			for _, a := range d.ms {
+				if a.Start < rest || a.End > sent.End || a.Actor != "" || a.Lookalike || (a.Accord == "" && !a.Ref) {
+					continue
+				}
+				accord := a.Accord
+				if accord == "" || (a.Ref && !d.named[accord]) {
+					accord = d.salient(a.Start, refNoun(d.in.Text[a.Start:a.End]))
+				}
+				if accord != "" && d.in.Accords[accord].Custodian == m.Actor {
+					out = append(out, Stance{
+						Actor: m.Actor, Accord: accord, Stance: Supports,
+						Evidence: d.in.Text[sent.Start:sent.End], Start: sent.Start, End: sent.End,
+						Rule: "custodian-statement", Confidence: 0.5, order: 1 << 30, headline: sent.Paragraph == 0,
+					})
+				}
+				break
+			}
+		}
+	}
 	return out
 }
 
@@ -96,6 +126,9 @@ func newDetector(in Input) *detector {
 	}
 	for _, m := range d.ms {
 		if m.Accord != "" && !m.Lookalike && (!m.Ref || d.named[m.Accord]) {
+			if m.Dual && !objectPositionRe.MatchString(in.Text[max(0, m.Start-30):m.Start]) {
+				continue // "The Cybersecurity Tech Accord, whose delegation …": the coalition
+			}
 			d.accords = append(d.accords, m)
 		}
 	}
@@ -253,6 +286,11 @@ var (
 	counterfactualRe = re(`\bshould(?:\s+not|n['’]t|\s+never)?\s+have\s+(?:\S+\s+)?$`)
 	theyRe           = re(`^\s*they\b`)
 	contrastRe       = re(`^\s*(?:but|while|whereas|although|though|yet|however)\b|\b(?:now|currently|current|today|this\s+week|this\s+year)\b`)
+	otherMembersRe   = re(`^[^.;]{0,120}?\band\s+(?:\d+|[a-z-]+|dozens\s+of)\s+other\s+(?:companies|firms|countries|governments|states|nations|members|organi[sz]ations)\b`)
+	nameContinuesRe  = regexp.MustCompile(`^\s\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)*\s+(?:Framework|Strategy|Policy|Act|Plan|Programme|Program|Agenda|Commission|Council|Summit|Forum|Conference|Declaration|Convention|Protocol|Fund|Agency|Office)\b`)
+	legislatureRe    = re(`\b(?:senate|senators|parliament|congress|national\s+assembly|duma|bundestag|diet|legislature|lawmakers|legislators|house\s+of\s+\w+|majlis|knesset|storting|riksdag|sejm|cortes)\b`)
+	objectPositionRe = regexp.MustCompile(`(?:^|[^\p{L}])\p{Ll}[\p{L}-]*\s+(?:the\s+)?$`)
+	placePrepRe      = re(`\b(?:at|in|on|during|from|near|outside|after|before|ahead\s+of|sidelines\s+of)\s+(?:the\s+)?$`)
 	indefiniteRe     = re(`^\s*(?:\w+\s+)?(?:a|an)\s`)
 	reducedPassiveRe = re(`^\s*(?:[\w’'-]+\s+){0,2}?by\s+`)
 	speakingForRe    = re(`^[,(\s—–]*(?:speaking|acting)\s+(?:for|on\s+behalf\s+of)\b`)
@@ -323,12 +361,24 @@ func (d *detector) sentence(s segment.Sentence, lastSubjects []string) ([]Stance
 			continue
 		}
 		prevAccord = accord
+		if t.rule == "launched-by" && otherMembersRe.MatchString(after) {
+			// "launched by Microsoft, Facebook and 32 other companies":
+			// founders among founders are its first signatories.
+			stance, rule = Signed, "launched-with-others"
+		}
 		if stance == Signed && in.Accords[accord].Unsigned {
 			stance = Supports // a framework is joined by consensus, not signed
 		}
 
 		inQuote := quoteAt(in.Quotes, ts)
+		if t.rule == "legislature-approved" && !legislatureRe.MatchString(lastWords(before, 6)) {
+			continue // only a legislature's approval is a ratification
+		}
 		subjects := d.subjectsFor(s, t, ts, te, before, inQuote, lastSubjects)
+		if len(subjects) == 0 && t.rule == "under-review" && inQuote != nil && inQuote.Actor != "" {
+			// “The text is still under review,” the spokesperson said.
+			subjects = []string{inQuote.Actor}
+		}
 		if len(subjects) == 0 {
 			continue
 		}
@@ -347,6 +397,9 @@ func (d *detector) sentence(s segment.Sentence, lastSubjects []string) ([]Stance
 			past = pastRe.MatchString(text) || olderYear(text, in.Published)
 		}
 		for _, a := range subjects {
+			if a == in.Accords[accord].Self {
+				continue
+			}
 			out = append(out, Stance{
 				Actor: a, Accord: accord, Stance: stance,
 				Evidence: ev, Start: evs, End: eve, Speaker: speaker,
@@ -357,6 +410,15 @@ func (d *detector) sentence(s segment.Sentence, lastSubjects []string) ([]Stance
 		used = subjects
 	}
 	return out, used
+}
+
+// lastWords returns the last n words of s.
+func lastWords(s string, n int) string {
+	f := strings.Fields(s)
+	if len(f) > n {
+		f = f[len(f)-n:]
+	}
+	return strings.Join(f, " ")
 }
 
 // clauseAround returns the clause of text around [start, end): from the
@@ -456,6 +518,9 @@ func (d *detector) pickAccord(s segment.Sentence, tm match, ts, te int) (accord 
 		if m.Start < s.Start || m.End > ts || !isAccordish(*m) {
 			continue
 		}
+		if m.Lookalike && placePrepRe.MatchString(in.Text[s.Start:m.Start]) {
+			continue // "Speaking at the Paris Peace Forum, …": a place, not the object
+		}
 		best = m
 	}
 	if best != nil {
@@ -533,6 +598,9 @@ func (d *detector) subjectsFor(s segment.Sentence, t *trigger, ts, te int, befor
 		m := ms[i]
 		if m.End > ts || m.Start < clauseStart || m.Actor == "" || inMasks(masks, m.Start) {
 			continue
+		}
+		if len(group) == 0 && nameContinuesRe.MatchString(in.Text[m.End:min(len(in.Text), m.End+80)]) {
+			continue // "the AU Data Policy Framework endorsed in 2022"
 		}
 		if len(group) == 0 {
 			// a place in a prepositional phrase is not the subject:
@@ -731,3 +799,7 @@ func (d *detector) speakingFor(m Mention, masks []span, ts int) string {
 	}
 	return ""
 }
+
+// custodianSpeechRe matches a speech verb right after a custodian's
+// official: "Guterres told the ceremony that the convention would …".
+var custodianSpeechRe = re(`^[\s,]*(?:\w+\s+){0,2}?(?:said|says|told|stressed|emphasi[sz]ed|added|noted|welcomed|praised|hailed|highly\s+appreciated)\b`)

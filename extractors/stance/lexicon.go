@@ -101,9 +101,13 @@ var triggers = []trigger{
 	{rule: "rejected", stance: Opposes, confidence: 0.8,
 		re: re(`\b(?:reject(?:ed|s|ing)?|rejection\s+of|oppos(?:ed|es|e|ing)|opposition\s+to|criticis(?:ed|es|e|ing)|criticiz(?:ed|es|e|ing)|condemn(?:ed|s|ing)?|denounc(?:ed|es|e|ing)|slamm(?:ed|ing)|object(?:ed|s|ing)?\s+(?:\w+\s+){0,2}?to|(?:campaign|lobb(?:i|y)|argu|warn|fight|fought)(?:ed|s|ing|es)?\s+(?:hard\s+|strongly\s+|publicly\s+)?against|dismiss(?:ed|es|ing)|criticism\s+of|attack(?:ed|s|ing)?\s+(?:it|them|the\s+\w+)\s+as)\b`)},
 	// undecided.
+	{rule: "under-review", stance: Undecided, explicit: true, confidence: 0.7,
+		re: re(`\b(?:is|are|remains?|remained|was|were)\s+(?:still\s+)?(?:under\s+(?:review|consideration|study)|being\s+(?:reviewed|studied|considered|examined))\b`)},
 	{rule: "weighing", stance: Undecided, explicit: true, confidence: 0.8,
 		re: re(`\b(?:(?:is|are|was|were|remains?|remained|still)\s+(?:still\s+)?(?:weighing|considering|reviewing|studying|assessing|examining|evaluating)|continu(?:es|ed|e|ing)\s+to\s+(?:review|study|consider|assess|examine|weigh|evaluate)|ha(?:s|ve|d)\s+not\s+(?:yet\s+)?(?:decided|made\s+up\s+(?:its|their)\s+minds?)|undecided|ha(?:s|ve)\s+yet\s+to\s+decide|ha(?:s|ve|d)\s+not\s+(?:yet\s+)?(?:said|decided|announced|indicated|made\s+clear)\s+whether|(?:is|are|was|were)\s+still\s+looking\s+at|(?:still\s+)?(?:reviewing|studying|considering)\s+(?:the|its|whether))\b`)},
-	// ratified.
+	// ratified: a legislature's approval of a treaty.
+	{rule: "legislature-approved", stance: Ratified, needsObject: true, confidence: 0.75,
+		re: re(`\b(?:approv(?:ed|es|e|ing)|consent(?:ed|s)?\s+to|gave\s+(?:its\s+)?consent\s+to)\b`)},
 	{rule: "party-to", stance: Ratified, objectless: true, confidence: 0.8,
 		re: re(`\b(?:is|are|was|were|become|becomes|became|becoming)\s+(?:already\s+|now\s+|officially\s+|also\s+|formally\s+)*(?:a\s+)?(?:state\s+)?part(?:y|ies)\b`)},
 	{rule: "ratified", stance: Ratified, joining: true, confidence: 0.9,
@@ -164,7 +168,7 @@ var boundaryRe = re(`(?:;|:|\s—\s|\s–\s|\bbut\b|\bwhile\b|\bwhereas\b|\balth
 var glueRe = re(`^(?:\s|,|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bthe\b|\btogether\s+with\b|\balong\s+with\b|\balongside\b|\bgovernments?\s+of\b|\bboth\b|\beither\b|\bneither\b|\bnor\b|'s|’s)*$`)
 
 // Pronouns that stand for an actor named before.
-var pronounRe = re(`(?:^|\s)(?:it|they|we|i|he|she|both|the\s+(?:country|government|administration|bloc|company|firm|group|organi[sz]ation|union|kingdom|state|nation|ministry))\s+(?:\S+\s+){0,3}$`)
+var pronounRe = re(`(?:^|\s)(?:it|they|we|i|he|she|both|the\s+(?:country|government|administration|bloc|company|firm|group|organi[sz]ation|union|kingdom|state|nation|ministry))\s+(?:\S+\s+){0,5}$`)
 
 // First-person pronouns inside a quote stand for the speaker's actor.
 var firstPersonRe = re(`(?:^|[\s“"])(?:we|i|our\s+(?:government|country|company|organi[sz]ation))\s+(?:\S+\s+){0,4}$`)

@@ -27,6 +27,9 @@ type Mention struct {
 	Lookalike bool
 	// Person marks a person standing for Actor.
 	Person bool
+	// Dual marks an accord name that also names an actor; both mentions
+	// share the span.
+	Dual bool
 }
 
 // Quote is a direct quotation with the actor its speaker speaks for.
@@ -65,6 +68,9 @@ type AccordInfo struct {
 	Custodian string
 	// Unsigned accords are endorsed, not signed: joining is support.
 	Unsigned bool
+	// Self is the actor that bears the accord's name (the coalition of the
+	// Cybersecurity Tech Accord), if any; it takes no stance on itself.
+	Self string
 }
 
 // Stance is one actor's stance toward one accord, with its evidence.
