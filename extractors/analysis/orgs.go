@@ -88,6 +88,17 @@ func findOrgs(text string, ms []catalog.Match, persons []personMention) []orgMen
 		name := text[seq.start:seq.end]
 		names[name] = slug(name)
 	}
+	// names listed after "companies including" are organisations.
+	for _, loc := range orgListLeadRe.FindAllStringIndex(text, -1) {
+		for _, seq := range listedNames(text, loc[1]) {
+			if !taken(seq.start, seq.end) && !takenByPerson(seq.start, seq.end) {
+				name := text[seq.start:seq.end]
+				if _, ok := names[name]; !ok {
+					names[name] = slug(name)
+				}
+			}
+		}
+	}
 	// the first word of a full name stands for it alone ("Kestrelmark").
 	short := map[string]string{}
 	for name, id := range names {
@@ -148,6 +159,29 @@ func findOrgs(text string, ms []catalog.Match, persons []personMention) []orgMen
 	}
 	for i := range out {
 		out[i].name = full[out[i].id]
+	}
+	return out
+}
+
+// orgListLeadRe matches the head of a list of organisations: "companies,
+// among them", "firms such as", "platforms including".
+var orgListLeadRe = regexp.MustCompile(`\b(?:companies|firms|vendors|platforms|providers|makers|start-?ups|groups|organi[sz]ations|NGOs)\b[^.;:]{0,80}?\b(?:including|such\s+as|among\s+them|like|notably)\s+`)
+
+// listedNames returns the capitalised names of the list that starts at
+// pos: runs separated by commas and "and", up to the first other word.
+func listedNames(text string, pos int) []run {
+	var out []run
+	base := pos
+	for _, r := range capitalisedRuns(text[base:min(len(text), base+300)]) {
+		r.start += base
+		r.end += base
+		gap := strings.TrimSpace(text[pos:r.start])
+		gap = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(gap, ","), " "))
+		if gap != "" && gap != "," && gap != "and" && gap != ", and" && gap != "or" {
+			break
+		}
+		out = append(out, r)
+		pos = r.end
 	}
 	return out
 }

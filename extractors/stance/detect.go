@@ -271,7 +271,7 @@ var (
 	passiveByRe      = re(`^\s*,?\s*(?:(?:[\w’'-]+,?\s+){0,7}?(?:by|on\s+behalf\s+of)|behalf\s+of)\s+`)
 	genericSubjectRe = re(`\b(?:states|countries|governments|nations|companies|firms|members|member\s+states|signatories|parties|others)\b[^.:;]{0,60}$`)
 	listMarkerRe     = re(`(?:,\s*including\b|\bamong\s+them\b|\bsuch\s+as\b|:)`)
-	locativeRe       = regexp.MustCompile(`\b(?:in|at|from|near|outside|inside|across|via|to|for)\s+(?:the\s+)?(?:\p{Lu}[\p{L}’'.-]*,?\s+){0,3}$`)
+	locativeRe       = regexp.MustCompile(`\b(?:in|at|from|near|outside|inside|across|via|to|for|by)\s+(?:the\s+)?(?:\p{Lu}[\p{L}’'.-]*,?\s+){0,3}$`)
 	willWouldRe      = re(`\b(?:would|will)\s+(?:\S+\s+){0,1}$`)
 	inGerundAfterRe  = re(`^[^.;]{0,120}?\bin\s+(?:sign|endors|back|reject|oppos|ratif|support)\w*`)
 	joinedGapRe      = re(`^\s*join(?:ed|s)?\s*$`)
@@ -291,6 +291,7 @@ var (
 	legislatureRe    = re(`\b(?:senate|senators|parliament|congress|national\s+assembly|duma|bundestag|diet|legislature|lawmakers|legislators|house\s+of\s+\w+|majlis|knesset|storting|riksdag|sejm|cortes)\b`)
 	objectPositionRe = regexp.MustCompile(`(?:^|[^\p{L}])\p{Ll}[\p{L}-]*\s+(?:the\s+)?$`)
 	placePrepRe      = re(`\b(?:at|in|on|during|from|near|outside|after|before|ahead\s+of|sidelines\s+of)\s+(?:the\s+)?$`)
+	notTheAccordRe   = re(`^\s*(?:the\s+|such\s+|those\s+|these\s+)?(?:suggestions?|reports?|claims?|speculation|accusations?|criticism|allegations?|idea|notion|characteri[sz]ation|rumou?rs?|charges?)\b`)
 	indefiniteRe     = re(`^\s*(?:\w+\s+)?(?:a|an)\s`)
 	reducedPassiveRe = re(`^\s*(?:[\w’'-]+\s+){0,2}?by\s+`)
 	speakingForRe    = re(`^[,(\s—–]*(?:speaking|acting)\s+(?:for|on\s+behalf\s+of)\b`)
@@ -349,6 +350,9 @@ func (d *detector) sentence(s segment.Sentence, lastSubjects []string) ([]Stance
 		}
 		if stance == Withdrew && denialRe.MatchString(before) {
 			continue
+		}
+		if stance == Opposes && notTheAccordRe.MatchString(after) {
+			continue // "rejected suggestions that it was walking away"
 		}
 
 		accord, accordOK, lookalike := d.pickAccord(s, tm, ts, te)

@@ -80,6 +80,8 @@ var triggers = []trigger{
 	// withdrew.
 	{rule: "withdrew-from", stance: Withdrew, confidence: 0.9,
 		re: re(`\b(?:withdr[ae]w|withdrawn|withdraws?|withdrawing|withdrawal)\s+(?:\w+\s+){0,3}?from\b`)},
+	{rule: "withdrew-support", stance: Withdrew, confidence: 0.85,
+		re: re(`\b(?:withdr[ae]w|withdrawn|withdraws?|withdrawing|revok(?:ed|es|e|ing)|rescind(?:ed|s|ing)?|pull(?:ed|s|ing)?)\s+(?:its|their|his|her)\s+(?:support|signature|backing|endorsement|membership)\b`)},
 	{rule: "pulled-out", stance: Withdrew, confidence: 0.9,
 		re: re(`\b(?:pull(?:ed|s|ing)?|bow(?:ed|s|ing)?)\s+out\s+of\b`)},
 	{rule: "suspended-participation", stance: Withdrew, confidence: 0.85,
@@ -92,7 +94,7 @@ var triggers = []trigger{
 		re: re(`\b(?:urg|call)(?:ed|es|e|ing|s)?\s+(?:on\s+)?(?:\S+\s+){0,5}?not\s+to\s+(?:sign|ratify|join|adopt|endorse|back|support)\b`)},
 	{rule: "urged-to-reject", stance: Opposes, explicit: true, confidence: 0.8,
 		re: re(`\b(?:(?:urg|press|lobb(?:i|y)|encourag)(?:ed|es|e|ing|s)?|call(?:ed|s|ing)?\s+(?:on|upon))\s+(?:\S+\s+){0,4}?to\s+(?:\S+\s+){0,1}?(?:reject|oppose|vote\s+(?:against|no)|refuse)\b|\bcall(?:ed|s|ing)?\s+for\s+(?:a\s+)?(?:vote\s+against|(?:its\s+)?rejection)\b`)},
-	{rule: "urged-to-join", stance: Supports, explicit: true, confidence: 0.7,
+	{rule: "urged-to-join", stance: Supports, explicit: true, objectless: true, confidence: 0.7,
 		re: re(`\b(?:(?:urg|press|encourag)(?:ed|es|e|ing)|call(?:ed|s|ing)?\s+(?:on|upon)|appeal(?:ed|s|ing)?\s+to)\s+(?:\S+\s+){0,4}?to\s+(?:\S+\s+){0,2}?(?:sign|ratif\w*|join|endorse|adopt|accede|back|support)\b`)},
 	{rule: "warned-that", stance: Opposes, needsObject: true, confidence: 0.6,
 		re: re(`\bwarn(?:ed|s|ing)?\s+(?:\w+\s+){0,3}?that\b`)},
@@ -136,7 +138,7 @@ var triggers = []trigger{
 	{rule: "among-signatories", stance: Signed, objectless: true, confidence: 0.8,
 		re: re(`\b(?:is|are|was|were)\s+(?:also\s+)?(?:among|one\s+of)\s+(?:the\s+)?(?:\w+\s+)?(?:signatories|signatory\s+states|supporters|members)\b`)},
 	{rule: "member", stance: Signed, objectless: true, confidence: 0.75,
-		re: re(`\b(?:is|are|was|were|remains?|remained)\s+(?:still\s+)?(?:a|an)\s+(?:founding\s+|full\s+|original\s+)?(?:member|signatory|party)\b`)},
+		re: re(`\b(?:is|are|was|were|remains?|remained)\s+(?:still\s+|already\s+|now\s+|also\s+)*(?:(?:a|an)\s+(?:founding\s+|full\s+|original\s+)?(?:member|signatory|party)|(?:founding\s+|full\s+)?members|signatories)\b`)},
 	{rule: "joined", stance: Signed, joining: true, confidence: 0.8,
 		re: re(`\bjoin(?:ed|s|ing)?\b`)},
 	// supports.

@@ -19,6 +19,18 @@ var parentheticalStartRe = regexp.MustCompile(`^\s*(?:(?:a|an)\s+\S|the\s+[\p{Ll
 // Netherlands" (while "a British firm" is an aside).
 var capitalisedArticleRe = regexp.MustCompile(`^\s*the\s+\p{Lu}`)
 
+// describedNameRe matches an apposition that describes with a name as
+// modifier: "the Israeli spyware maker", "the European Union's top diplomat".
+var describedNameRe = regexp.MustCompile(`^\s*the\s+(?:\p{Lu}[\p{L}’'.-]*\s+)+\p{Ll}`)
+
+// conjRe matches a conjunction inside a segment, which makes it part of a
+// list ("the Netherlands and Norway").
+var conjRe = regexp.MustCompile(`\s(?:and|or|as\s+well\s+as)\s`)
+
+// frontedRe matches an adverbial phrase that opens a sentence and ends at
+// its first comma; the subject comes after it.
+var frontedRe = regexp.MustCompile(`^\s*(?:On|In|At|After|Before|During|Following|Despite|Under|Without|From|Speaking|Addressing|Ahead\s+of|Since|Unlike|Like|Amid|Through|Throughout|Within|Across|Beyond|By)\s[^,;:]{0,160},`)
+
 // notAsideRe matches comma segments that continue the sentence rather than
 // interrupt it ("and Russia", "but not", "including Japan").
 var notAsideRe = regexp.MustCompile(`^\s*(?:and|or|but|nor|plus|as|while|including|among|such|then|so|yet|not|with|alongside|along|together|said|says|told|according)\b`)
@@ -33,6 +45,10 @@ func parentheticals(text string, start, end, limit int) []span {
 			return
 		}
 		out = append(out, span{a, b})
+	}
+	// a fronted adverbial: "On the occasion of the forum hosted by UNESCO, …"
+	if loc := frontedRe.FindStringIndex(text[start:end]); loc != nil {
+		add(start, start+loc[1])
 	}
 	// brackets
 	for i := start; i < end; i++ {
@@ -73,7 +89,8 @@ func parentheticals(text string, start, end, limit int) []span {
 			break
 		}
 		inner := seg[i+1 : i+1+j]
-		if strings.ContainsAny(inner, ";:") || notAsideRe.MatchString(inner) || capitalisedArticleRe.MatchString(inner) || !parentheticalStartRe.MatchString(inner) {
+		descriptive := describedNameRe.MatchString(inner) && !conjRe.MatchString(inner)
+		if strings.ContainsAny(inner, ";:") || notAsideRe.MatchString(inner) || (capitalisedArticleRe.MatchString(inner) && !descriptive) || (!descriptive && !parentheticalStartRe.MatchString(inner)) {
 			continue
 		}
 		if len(strings.Fields(inner)) > 25 {
