@@ -107,8 +107,8 @@ func (d *detector) custodianStatements() []Stance {
 // detector holds one text's mentions for the sentence-level rules.
 type detector struct {
 	in      Input
-	ms      []Mention // by Start
-	accords []Mention // explicit accord mentions, by Start
+	ms      []Mention       // by Start
+	accords []Mention       // explicit accord mentions, by Start
 	named   map[string]bool // accords named in full somewhere in the text
 }
 

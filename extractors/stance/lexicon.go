@@ -88,7 +88,7 @@ var triggers = []trigger{
 		re: re(`\bsuspend(?:ed|s|ing)?\s+(?:its|their|his|her)\s+(?:participation|membership|signature|support)\b`)},
 	{rule: "quit", stance: Withdrew, confidence: 0.7, needsObject: true,
 		nounUse: re(`(?:\b(?:the|a|an|its|their)|\p{Lu}\w*)\s+$`),
-		re: re(`\b(?:quit(?:s|ting)?|exit(?:ed|s|ing)?|renounc(?:ed|es|ing))\b`)},
+		re:      re(`\b(?:quit(?:s|ting)?|exit(?:ed|s|ing)?|renounc(?:ed|es|ing))\b`)},
 	// opposes.
 	{rule: "urged-not-to", stance: Opposes, explicit: true, confidence: 0.85,
 		re: re(`\b(?:urg|call)(?:ed|es|e|ing|s)?\s+(?:on\s+)?(?:\S+\s+){0,5}?not\s+to\s+(?:sign|ratify|join|adopt|endorse|back|support)\b`)},
@@ -130,7 +130,7 @@ var triggers = []trigger{
 		re: re(`\b(?:signatories|signers|supporters|endorsers|members|parties|participants)\s+(?:of\s+(?:the\s+)?(?:\S+\s+){0,5}?)?(?:include|included|including|are|were|such\s+as)\b|\b(?:received|won|gained|secured|attracted|has|had)\s+(?:already\s+)?(?:received\s+)?(?:the\s+)?(?:support|backing|endorsement|signatures?)\s+of\b`)},
 	{rule: "signed", stance: Signed, joining: true, confidence: 0.85,
 		nounUse: re(`\b(?:the|a|its|their|this|formal|official)\s+$`),
-		re: re(`\b(?:sign(?:ed|s|ing)?(?:\s+(?:on|up))?(?:\s+to)?|endors(?:ed|es|e|ing)|adher(?:ed|es|e|ing)\s+to|rejoin(?:ed|s|ing)?|subscrib(?:ed|es|e)\s+to|put\s+(?:its|their)\s+names?\s+to|add(?:ed|s|ing)?\s+(?:its|their|his|her)\s+(?:names?|signatures?)|affix(?:ed|es|ing)?\s+(?:(?:its|their)\s+)?signatures?|put\s+(?:its|their)\s+signatures?\s+to|became\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:signator(?:y|ies)|supporters?|members?|participants?))\b`)},
+		re:      re(`\b(?:sign(?:ed|s|ing)?(?:\s+(?:on|up))?(?:\s+to)?|endors(?:ed|es|e|ing)|adher(?:ed|es|e|ing)\s+to|rejoin(?:ed|s|ing)?|subscrib(?:ed|es|e)\s+to|put\s+(?:its|their)\s+names?\s+to|add(?:ed|s|ing)?\s+(?:its|their|his|her)\s+(?:names?|signatures?)|affix(?:ed|es|ing)?\s+(?:(?:its|their)\s+)?signatures?|put\s+(?:its|their)\s+signatures?\s+to|became\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:signator(?:y|ies)|supporters?|members?|participants?))\b`)},
 	{rule: "signatories-noun", stance: Signed, objectless: true, confidence: 0.7,
 		re: re(`\b(?:the|as)\s+(?:main\s+|first\s+|original\s+|founding\s+|latest\s+|newest\s+|only\s+|new\s+)?(?:signatories|signers)\b`)},
 	{rule: "has-members", stance: Signed, listRight: true, confidence: 0.75,
