@@ -98,6 +98,15 @@ func TestStanceRuleFamilies(t *testing.T) {
 		{"rejecting suggestions is not opposing the accord",
 			"Denial\n\nThe Irish prime minister rejected suggestions that Ireland was leaving the Christchurch Call.", "",
 			nil},
+		{"hosting a signing is no signature",
+			"Laos hosts signing of UN cybercrime convention\n\nOfficials gathered in Vientiane.", "",
+			nil},
+		{"a sign that is a noun",
+			"Treaty\n\nPeru still has not joined the Budapest Convention, and its government has given no sign that it will.", "",
+			[]string{"PER budapest-convention declined"}},
+		{"a later stage reported as past outranks the headline's earlier one",
+			"Why Chile joined the Budapest Convention\n\nChile's accession to the Budapest Convention last month ended a debate that began in 2017.", "2025-06-01",
+			[]string{"CHL budapest-convention ratified"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := stances(t, a, tc.text, tc.published)

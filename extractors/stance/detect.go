@@ -327,6 +327,9 @@ func (d *detector) sentence(s segment.Sentence, lastSubjects []string) ([]Stance
 		if t.nounUse != nil && t.nounUse.MatchString(before) {
 			continue // "the signing ceremony", "a Tech Accord exit"
 		}
+		if t.nounAfter != nil && t.nounAfter.MatchString(after) {
+			continue // "hosts signing of the convention", "no sign that it will"
+		}
 		if counterfactualRe.MatchString(before) {
 			continue // "should never have put its name to this"
 		}
@@ -398,7 +401,10 @@ func (d *detector) sentence(s segment.Sentence, lastSubjects []string) ([]Stance
 		clause := clauseAround(text, tm.start, tm.end)
 		past := pastRe.MatchString(clause) || olderYear(clause, in.Published)
 		if !past && !contrastRe.MatchString(clause) {
-			past = pastRe.MatchString(text) || olderYear(text, in.Published)
+			// up to the end of the trigger's clause: a relative clause
+			// after it ("ended a debate that began in 2019") does not count.
+			upTo := text[:clauseEnd(text, tm.end)]
+			past = pastRe.MatchString(upTo) || olderYear(upTo, in.Published)
 		}
 		for _, a := range subjects {
 			if a == in.Accords[accord].Self {
@@ -424,6 +430,17 @@ func lastWords(s string, n int) string {
 	}
 	return strings.Join(f, " ")
 }
+
+// clauseEnd returns the end of the clause that contains position end of
+// text: the next clause boundary or "that".
+func clauseEnd(text string, end int) int {
+	if loc := clauseEndRe.FindStringIndex(text[end:]); loc != nil {
+		return end + loc[0]
+	}
+	return len(text)
+}
+
+var clauseEndRe = re(`;|:|\s[—–]\s|\b(?:but|while|whereas|although|though|after|before|because|which|who|when|where|that|until|since)\b`)
 
 // clauseAround returns the clause of text around [start, end): from the
 // clause boundary before it to the one after it.

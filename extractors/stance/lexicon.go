@@ -49,7 +49,10 @@ type trigger struct {
 	weak bool
 	// nounUse matches the text before a match that makes it a noun, not a
 	// verb ("the signing ceremony", "a Tech Accord exit").
-	nounUse    *regexp.Regexp
+	nounUse *regexp.Regexp
+	// nounAfter matches the text after a match that makes it a noun ("a
+	// sign that", "the signing of").
+	nounAfter  *regexp.Regexp
 	confidence float64
 }
 
@@ -129,8 +132,9 @@ var triggers = []trigger{
 	{rule: "signatories-include", stance: Signed, listRight: true, confidence: 0.85,
 		re: re(`\b(?:signatories|signers|supporters|endorsers|members|parties|participants)\s+(?:of\s+(?:the\s+)?(?:\S+\s+){0,5}?)?(?:include|included|including|are|were|such\s+as)\b|\b(?:received|won|gained|secured|attracted|has|had)\s+(?:already\s+)?(?:received\s+)?(?:the\s+)?(?:support|backing|endorsement|signatures?)\s+of\b`)},
 	{rule: "signed", stance: Signed, joining: true, confidence: 0.85,
-		nounUse: re(`\b(?:the|a|its|their|this|formal|official)\s+$`),
-		re:      re(`\b(?:sign(?:ed|s|ing)?(?:\s+(?:on|up))?(?:\s+to)?|endors(?:ed|es|e|ing)|adher(?:ed|es|e|ing)\s+to|rejoin(?:ed|s|ing)?|subscrib(?:ed|es|e)\s+to|put\s+(?:its|their)\s+names?\s+to|add(?:ed|s|ing)?\s+(?:its|their|his|her)\s+(?:names?|signatures?)|affix(?:ed|es|ing)?\s+(?:(?:its|their)\s+)?signatures?|put\s+(?:its|their)\s+signatures?\s+to|became\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:signator(?:y|ies)|supporters?|members?|participants?))\b`)},
+		nounUse:   re(`\b(?:the|a|an|its|their|this|formal|official|no|any|every|clear|first|hosts?|hosted|hosting|attend(?:s|ed|ing)?)\s+$`),
+		nounAfter: re(`^\s+(?:of|that|ceremony|ceremonies|table|event|date|calendar|period|deadline|process)\b`),
+		re:        re(`\b(?:sign(?:ed|s|ing)?(?:\s+(?:on|up))?(?:\s+to)?|endors(?:ed|es|e|ing)|adher(?:ed|es|e|ing)\s+to|rejoin(?:ed|s|ing)?|subscrib(?:ed|es|e)\s+to|put\s+(?:its|their)\s+names?\s+to|add(?:ed|s|ing)?\s+(?:its|their|his|her)\s+(?:names?|signatures?)|affix(?:ed|es|ing)?\s+(?:(?:its|their)\s+)?signatures?|put\s+(?:its|their)\s+signatures?\s+to|became\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:signator(?:y|ies)|supporters?|members?|participants?))\b`)},
 	{rule: "signatories-noun", stance: Signed, objectless: true, confidence: 0.7,
 		re: re(`\b(?:the|as)\s+(?:main\s+|first\s+|original\s+|founding\s+|latest\s+|newest\s+|only\s+|new\s+)?(?:signatories|signers)\b`)},
 	{rule: "has-members", stance: Signed, listRight: true, confidence: 0.75,

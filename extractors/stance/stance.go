@@ -153,6 +153,11 @@ func resolve(cands []Stance) []Stance {
 }
 
 func better(a, b Stance) bool {
+	// Consistent reports ("joined" in the headline, "ratified last month"
+	// in the body): the later stage of the accord's life is the stance.
+	if Polarity(a.Stance) == Polarity(b.Stance) && Polarity(a.Stance) == "positive" && rank[a.Stance] != rank[b.Stance] {
+		return rank[a.Stance] > rank[b.Stance]
+	}
 	if a.past != b.past {
 		return !a.past
 	}
