@@ -278,6 +278,13 @@ func (a *Analyzer) actorOfPhrase(phrase string, persons *personIndex) string {
 		if m.Target == catalog.TargetActor {
 			return m.ID
 		}
+		// "a spokesperson for the Cybersecurity Tech Accord": the
+		// coalition that bears the accord's name.
+		if m.Target == catalog.TargetAccord && m.Kind != catalog.MatchRef {
+			if dual := a.dualActor(m.ID); dual != "" {
+				return dual
+			}
+		}
 	}
 	if persons != nil {
 		if act := persons.actorOf(phrase); act != "" {

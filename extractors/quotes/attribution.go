@@ -48,7 +48,13 @@ func postAttribution(clause string, base int) attribution {
 			if verb == "according to" {
 				at.evidence = "according-to"
 			}
-			if strings.TrimSpace(ph) == "" {
+			f := strings.Fields(ph)
+			if len(f) == 0 {
+				return attribution{}
+			}
+			// The subject after the verb is a name or a noun phrase, not
+			// "read into the record …".
+			if notSubjectStart[strings.ToLower(strings.Trim(f[0], ",;"))] && verb != "according to" {
 				return attribution{}
 			}
 			return at
@@ -80,6 +86,12 @@ func postAttribution(clause string, base int) attribution {
 	}
 	return attribution{}
 }
+
+// notSubjectStart are words that cannot open the subject after a speech
+// verb: prepositions and particles ("read into the record", "wrote back").
+var notSubjectStart = setOf("into", "in", "on", "at", "to", "by", "for", "from", "with", "about",
+	"out", "up", "off", "over", "back", "down", "through", "aloud", "that", "this", "them",
+	"him", "us", "me", "so", "if", "whether", "how", "what", "when", "why")
 
 // trimAuxiliaries removes trailing auxiliaries and adverbs between a subject
 // and its verb ("Harris has", "the ministry also").
@@ -137,9 +149,24 @@ func preAttribution(sent string, base int) (at attribution, naming bool) {
 		if ph, pos, verb := subjectOfFirstVerb(body, base); ph != "" {
 			return attribution{phrase: ph, pos: pos, verb: verb, evidence: "pre-colon"}, false
 		}
-		if f := strings.Fields(body); len(f) > 0 && len(f) <= 6 && isCap(f[0]) {
+		if f := strings.Fields(body); len(f) > 0 && len(f) <= 6 && isCap(f[0]) && !leadFillers[strings.ToLower(f[0])] &&
+			!notSubjectStart[strings.ToLower(f[0])] && !strings.EqualFold(f[0], "these") && !strings.EqualFold(f[0], "those") {
 			lead := len(body) - len(strings.TrimLeft(body, " "))
 			return attribution{phrase: strings.TrimSpace(body), pos: base + lead, evidence: "pre-colon"}, false
+		}
+		// A clause after a conjunction: '…, but Arslan disagreed: "…"'.
+		if i := strings.LastIndex(body, ","); i >= 0 {
+			rest := body[i+1:]
+			f := strings.Fields(rest)
+			for len(f) > 0 && (leadFillers[strings.ToLower(f[0])] || strings.EqualFold(f[0], "whereas")) {
+				rest = strings.TrimSpace(rest)[len(f[0]):]
+				f = f[1:]
+			}
+			if len(f) > 0 && len(f) <= 6 && isCap(f[0]) {
+				if n := leadingCapRun(rest); n != "" {
+					return attribution{phrase: n, pos: base + strings.LastIndex(body, n), evidence: "pre-colon"}, false
+				}
+			}
 		}
 		return attribution{}, false
 	}
@@ -177,7 +204,7 @@ func subjectOfFirstVerb(s string, base int) (phrase string, pos int, verb string
 			}
 		}
 		ph, off := pickSubject(s[:m[0]])
-		if ph != "" {
+		if ph = trimAuxiliaries(ph); ph != "" {
 			return ph, base + off, v
 		}
 	}
@@ -252,6 +279,16 @@ func isAppositive(f []string) bool {
 func endsWithName(s string) bool {
 	ws := words(s, 0)
 	return len(ws) > 0 && isCap(ws[len(ws)-1].s) && ws[len(ws)-1].end >= len(strings.TrimRight(s, " ."))-1
+}
+
+// leadingCapRun returns the run of capitalised words opening s, or "".
+func leadingCapRun(s string) string {
+	ws := words(s, 0)
+	seqs := capSeqs(s, ws, nil)
+	if len(seqs) == 0 || len(ws) == 0 || seqs[0].start() != ws[0].start {
+		return ""
+	}
+	return seqs[0].text()
 }
 
 // lastCapRun returns the last run of capitalised words in s.

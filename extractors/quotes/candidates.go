@@ -120,6 +120,12 @@ func (a *article) attribute(c *cand) {
 			c.attr = attribution{phrase: ph, pos: pos, verb: verb, evidence: "pre-sentence"}
 			return
 		}
+		// The sentence before is about a person ("He learned that …
+		// “…”"): the quotation is theirs.
+		if ph, pos := a.personSubject(ps, leadOff+poff); ph != "" {
+			c.attr = attribution{phrase: ph, pos: pos, evidence: "pre-sentence"}
+			return
+		}
 	}
 	// A paragraph that is only the quotation, after a paragraph ending
 	// with a colon ("Harris said:").
@@ -135,9 +141,31 @@ func (a *article) attribute(c *cand) {
 	}
 }
 
+// personSubject returns the subject of sentence s (at offset base) when it
+// is a personal pronoun or the name of a person in the article.
+func (a *article) personSubject(s string, base int) (string, int) {
+	t := strings.TrimLeft(s, " ")
+	off := base + len(s) - len(t)
+	f := strings.Fields(t)
+	if len(f) < 2 {
+		return "", 0
+	}
+	if lf := strings.ToLower(f[0]); lf == "he" || lf == "she" {
+		return f[0], off
+	}
+	if n := leadingCapRun(t); n != "" {
+		if _, ok := a.fullestPerson(n, off); ok && len(f) > len(strings.Fields(n)) && !isCap(f[len(strings.Fields(n))]) {
+			return n, off
+		}
+	}
+	return "", 0
+}
+
 // endsForAttribution reports whether quoted words end the way a quotation
 // followed by its attribution does ('…,"', '…?"', '…!"', '…—"').
 func endsForAttribution(inner string) bool {
+	// A nested quotation closing with the outer one: '…attention,’ ”'.
+	inner = strings.TrimRight(inner, " ’'")
 	if inner == "" {
 		return false
 	}
@@ -159,13 +187,22 @@ func (a *article) mergeSplit(cands []*cand) []*cand {
 			prev := out[len(out)-1]
 			pl := prev.parts[len(prev.parts)-1]
 			cf := c.parts[0]
-			ownAttr := c.attr.ok() && !(c.attr.pos >= pl.close && c.attr.pos < cf.open)
+			// An attribution between the parts is the earlier part's own
+			// clause ('"X," she said, "Y."') unless it names someone else
+			// ('"X," said A, but B disagreed: "Y."').
+			between := c.attr.pos >= pl.close && c.attr.pos < cf.open
+			ownAttr := c.attr.ok() && (!between || prev.post && c.attr.pos > prev.attr.pos &&
+				(clauseBreakRe.MatchString(a.text[prev.attr.pos:c.attr.pos]) ||
+					len(sentenceEnds(a.text[prev.attr.pos:c.attr.pos])) > 0))
 			if pl.para == cf.para && pl.close >= 0 && prev.attr.ok() && !c.naming &&
 				(!ownAttr || (len(c.parts) > 1 && !c.post)) || pl.para == cf.para && pl.close >= 0 && prev.attr.ok() && len(c.parts) > 1 && c.post && !c.naming {
 				between := a.text[pl.close+pl.closeLen : cf.open]
 				sent, _ := leadSentence(between)
 				bt := strings.TrimSpace(between)
-				if strings.TrimSpace(sent) == "" || (prev.post && (strings.HasSuffix(bt, ",") || strings.HasSuffix(bt, ":"))) {
+				// At most the attribution's own sentence lies between the
+				// parts; a narrative sentence ends the quotation.
+				short := len(sentenceEnds(strings.TrimSpace(between))) <= 1
+				if short && strings.TrimSpace(sent) == "" || (prev.post && (strings.HasSuffix(bt, ",") || strings.HasSuffix(bt, ":"))) {
 					prev.parts = append(prev.parts, c.parts...)
 					continue
 				}
@@ -187,9 +224,26 @@ type mention struct {
 func (a *article) resolveAll(cands []*cand) {
 	ments := a.staticMentions()
 	var prevSpeaker *cand
+	// A document already resolved as a speaker ("the statement read") is
+	// the same document when it speaks again nearby ("the statement
+	// continued").
+	type docSpeaker struct {
+		sp   speaker
+		para int
+	}
+	docs := map[string]docSpeaker{}
 	for _, c := range cands {
 		if c.attr.ok() {
 			sp := a.resolvePhrase(c.attr.phrase, c.attr.pos)
+			_, head, definite, _ := descParts(c.attr.phrase)
+			if docNouns[head] && definite {
+				pi := a.paraOf(c.attr.pos)
+				if d, ok := docs[head]; ok && pi-d.para <= 2 {
+					sp = d.sp
+				} else if sp.name != "" && sp.kind != kindDesc {
+					docs[head] = docSpeaker{sp, pi}
+				}
+			}
 			c.evidence = c.attr.evidence
 			if sp.kind == kindPronoun {
 				sp = a.resolvePronoun(sp, c.parts[0].open, ments, prevSpeaker)
@@ -337,6 +391,10 @@ func (a *article) dropRepeatsAndScare(cands []*cand) {
 			c.drop = true
 			continue
 		}
+		if !c.attr.ok() && a.isHeading(c) {
+			c.drop = true
+			continue
+		}
 		if isTitleCased(t) && !c.post {
 			c.drop = true
 			continue
@@ -352,6 +410,21 @@ func (a *article) dropRepeatsAndScare(cands []*cand) {
 			}
 		}
 	}
+}
+
+// isHeading reports whether a quotation is a heading or a caption: a short
+// paragraph of its own, in marks, without a sentence-final stop.
+func (a *article) isHeading(c *cand) bool {
+	if len(c.parts) != 1 || !a.standalone(c) {
+		return false
+	}
+	inner := strings.TrimSpace(a.text[c.parts[0].tStart:c.parts[0].tEnd])
+	tail, _ := a.tailOf(c.parts[0])
+	if wordCount(inner) > 12 || strings.ContainsAny(tail, ".!?…") {
+		return false
+	}
+	r := []rune(inner)
+	return len(r) > 0 && !strings.ContainsRune(".!?…,;:—–-", r[len(r)-1])
 }
 
 // standalone reports whether a quotation fills its whole paragraph.

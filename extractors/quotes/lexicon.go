@@ -20,7 +20,7 @@ var speechVerbs = []string{
 	"countered", "responded", "suggested", "complained", "vowed", "promised",
 	"confirmed", "reiterated", "maintained", "contended", "asserted", "added",
 	"underlined", "underscored", "highlighted", "recounted", "quipped",
-	"according to", "told reporters", "wrote on",
+	"read", "reads", "according to", "told reporters", "wrote on",
 }
 
 // namingWords before a quotation mark make the quoted words a name or a term,
@@ -134,6 +134,7 @@ var orgWords = setOf(
 	"africa", "america", "europe", "asia", "york", "zealand", "korea", "arabia", "emirates",
 	"lanka", "guinea", "verde", "kong", "leone", "rica", "salvador", "federal", "public",
 	"sustainable", "global", "digital", "artificial", "islamic", "muslim", "christian",
+	"index", "pro", "plus", "max", "mini", "ultra", "edition", "series",
 )
 
 // placeWords are places and nationalities commonly capitalised in news.
@@ -146,6 +147,9 @@ var placeWords = setOf(
 	"saudi", "hong", "sri", "el", "costa", "san", "los", "las", "rio", "abu", "addis",
 	"tel", "kuala", "buenos", "cape", "equatorial", "marina",
 )
+
+// placeParts end place names ("New York") but also surnames ("Kate York").
+var placeParts = setOf("york", "zealand", "lanka", "leone", "rica", "verde", "kong", "law")
 
 // particles may appear in lower case inside a personal name.
 var particles = setOf("de", "van", "von", "der", "den", "da", "di", "du", "del", "della",

@@ -26,6 +26,7 @@ type article struct {
 	quoted []bool       // per byte: inside quotation marks (marks included)
 	ents   *entityHints // loaded on first use; see hints
 	index  *nameIndex
+	use    *wordUse // loaded on first use; see usage
 }
 
 func newArticle(text string) *article {

@@ -44,6 +44,8 @@ func words(s string, base int) []word {
 				}
 				if r2 == '.' && isInitialism(s[i:j]) {
 					j += n2 // "U.S." keeps its final stop
+				} else if r2 == '.' && isMiddleInitial(s, i, j) {
+					j += n2 // "Sonya A. Zoghlin" keeps the initial's stop
 				}
 			}
 			break
@@ -59,6 +61,23 @@ func words(s string, base int) []word {
 		i = j
 	}
 	return out
+}
+
+// isMiddleInitial reports whether s[i:j] is a single capital letter followed
+// by a stop, a space and a capitalised word, preceded by a capitalised word:
+// an initial inside a personal name.
+func isMiddleInitial(s string, i, j int) bool {
+	r, n := utf8.DecodeRuneInString(s[i:j])
+	if n != j-i || !unicode.IsUpper(r) || j+2 >= len(s) || s[j+1] != ' ' {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(s[j+2:])
+	prev := strings.TrimRight(s[:i], " ")
+	if len(prev) == len(s[:i]) || prev == "" {
+		return false
+	}
+	k := strings.LastIndexAny(prev, " \n\t")
+	return unicode.IsUpper(next) && isCap(prev[k+1:])
 }
 
 // isInitialism reports whether s looks like "U.S" or "H.E" (single letters
@@ -224,7 +243,8 @@ func stripTitle(ws []word) (title, name []word) {
 	for k > 0 {
 		w := ws[k-1]
 		lw := strings.ToLower(w.s)
-		if titleWords[lw] || orgWords[lw] || w.possessive || strings.Contains(w.s, ".") ||
+		initial := len(w.s) == 2 && w.s[1] == '.' && isCap(w.s) && k > 1 && k < len(ws)
+		if titleWords[lw] || orgWords[lw] || w.possessive || strings.Contains(w.s, ".") && !initial ||
 			(!isCap(w.s) && !particles[lw]) {
 			break
 		}
@@ -240,8 +260,14 @@ func stripTitle(ws []word) (title, name []word) {
 // personFromSeq decides whether a capitalised sequence names a person.
 func (a *article) personFromSeq(c capSeq) (personName, bool) {
 	ws := c.ws
-	for len(ws) > 0 && leadFillers[strings.ToLower(ws[0].s)] {
+	for len(ws) > 0 && (leadFillers[strings.ToLower(ws[0].s)] || functionWords[strings.ToLower(ws[0].s)]) {
 		ws = ws[1:]
+	}
+	if len(ws) >= 2 && a.sentenceInitial(ws[0].start) && a.commonWordAtStart(ws[0].s) {
+		ws = ws[1:] // "Hosting Cook", "Singer-guitarists Tom Johnston"
+	}
+	if len(ws) > 2 && a.complementOfTitle(ws[0].start) && !titleWords[strings.ToLower(ws[0].s)] {
+		ws = ws[1:] // "envoy to Ukraine Kurt Volker"
 	}
 	if len(ws) == 0 || ws[0].s == "The" {
 		return personName{}, false
@@ -255,10 +281,66 @@ func (a *article) personFromSeq(c capSeq) (personName, bool) {
 	for _, w := range name {
 		pn.toks = append(pn.toks, w.s)
 	}
+	// A generational suffix is not the surname ("Robert F. Kennedy Jr.").
+	if n := len(pn.toks); n > 2 && nameSuffixes[strings.ToLower(strings.TrimSuffix(pn.toks[n-1], "."))] {
+		pn.toks = pn.toks[:n-1]
+	}
 	if len(title) > 0 {
 		pn.role = a.text[title[0].start:title[len(title)-1].end]
 	}
 	return pn, true
+}
+
+// functionWords are capitalised at a sentence start but never open a name.
+var functionWords = setOf("to", "for", "with", "from", "by", "of", "if", "after", "before",
+	"since", "until", "unlike", "like", "without", "under", "over", "against", "despite",
+	"although", "though", "because", "unless", "whether", "where", "why", "how", "what", "which",
+	"who", "dear", "thanks", "via", "per", "about", "among", "between", "during", "into")
+
+// sentenceInitial reports whether byte i opens a sentence: it follows a
+// paragraph start or a sentence end.
+func (a *article) sentenceInitial(i int) bool {
+	before := strings.TrimRight(a.text[:i], " \t\"“‘'(")
+	if before == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return strings.ContainsRune(".!?\n:", r)
+}
+
+// commonWordAtStart reports whether a capitalised sentence-initial word is
+// a common word rather than part of a name: a participle ("Hosting"), a
+// compound with a lower-case part ("Singer-guitarists"), or a word the
+// article also writes in lower case.
+func (a *article) commonWordAtStart(w string) bool {
+	lw := strings.ToLower(w)
+	if len(lw) > 5 && strings.HasSuffix(lw, "ing") {
+		return true
+	}
+	if i := strings.IndexAny(w, "-‑"); i > 0 {
+		_, n := utf8.DecodeRuneInString(w[i:])
+		if r, _ := utf8.DecodeRuneInString(w[i+n:]); unicode.IsLower(r) {
+			return true
+		}
+	}
+	return a.usage().lower[lw]
+}
+
+// complementOfTitle reports whether the capitalised run starting at byte i
+// follows a title or human noun and a preposition ("envoy to Ukraine Kurt
+// Volker", "ambassador to France …"), so that its first word is the
+// title's complement.
+func (a *article) complementOfTitle(i int) bool {
+	f := strings.Fields(a.text[max(0, i-40):i])
+	if len(f) < 2 {
+		return false
+	}
+	prep := f[len(f)-1]
+	if prep != "to" && prep != "of" && prep != "for" && prep != "at" && prep != "in" {
+		return false
+	}
+	t := strings.ToLower(strings.Trim(f[len(f)-2], ",.;"))
+	return titleWords[t] || humanNouns[t]
 }
 
 // looksPersonal applies lexical tests: no organisation or place words, no
@@ -304,7 +386,10 @@ func (a *article) fullestPerson(name string, pos int) (personName, bool) {
 	best := -1
 	for _, i := range a.index.surnames[last] {
 		pn := a.index.persons[i]
-		if len(pn.toks) < len(toks) || !equalFold(pn.toks[len(pn.toks)-len(toks):], toks) {
+		if len(pn.toks) < len(toks) || !equalFold(pn.toks[len(pn.toks)-len(toks):], toks) &&
+			!(len(toks) == 2 && strings.EqualFold(pn.toks[0], toks[0])) {
+			// Neither a tail of the name nor its first and last names
+			// ("Owen Dempsey" for "Owen John Dempsey").
 			continue
 		}
 		if best < 0 {
@@ -315,6 +400,11 @@ func (a *article) fullestPerson(name string, pos int) (personName, bool) {
 		switch {
 		case len(pn.toks) > len(b.toks):
 			best = i
+		case len(pn.toks) == len(b.toks) && initials(pn.toks) != initials(b.toks):
+			// "John Milo Ford" is fuller than "John M. Ford".
+			if initials(pn.toks) < initials(b.toks) {
+				best = i
+			}
 		case len(pn.toks) == len(b.toks):
 			// Prefer the nearest mention before pos, then the first after.
 			if pn.start < pos && (b.start > pos || pn.start > b.start) {
@@ -326,6 +416,20 @@ func (a *article) fullestPerson(name string, pos int) (personName, bool) {
 		return personName{}, false
 	}
 	return a.index.persons[best], true
+}
+
+// nameSuffixes follow a surname without being one.
+var nameSuffixes = setOf("jr", "sr", "ii", "iii", "iv")
+
+// initials counts the abbreviated words of a name ("M.").
+func initials(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		if strings.HasSuffix(t, ".") {
+			n++
+		}
+	}
+	return n
 }
 
 func equalFold(a, b []string) bool {

@@ -3,6 +3,7 @@ package quotes
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // speakerKind tells what a resolved speaker is.
@@ -22,6 +23,9 @@ type speaker struct {
 	role   string
 	phrase string // the phrase as written
 	kind   speakerKind
+	// members lists the speakers of a coordinated subject ("Human Rights
+	// Watch, Access Now and other groups"); nil for one speaker.
+	members []string
 }
 
 // phraseCut ends a speaker phrase at a relative clause, a participle or an
@@ -43,6 +47,24 @@ func (a *article) resolvePhrase(phrase string, pos int) speaker {
 		role = segs[1]
 	}
 	head = stripFillers(head)
+	if f := strings.Fields(head); len(f) > 1 && relativeWords[strings.ToLower(f[0])] {
+		head = strings.TrimSpace(head[len(f[0]):]) // "in which he said"
+	}
+	if f := strings.Fields(head); len(f) > 0 {
+		// "we’ve noted", "she’d said": a pronoun with a contraction.
+		for _, suf := range []string{"’ve", "'ve", "’d", "'d", "’ll", "'ll"} {
+			if w := strings.TrimSuffix(f[0], suf); w != f[0] && pronounRe.MatchString(w) {
+				f[0] = w
+				head = strings.Join(f, " ")
+			}
+		}
+	}
+	if f := strings.Fields(head); len(f) > 1 && pronounRe.MatchString(f[0]) && !isCap(f[1]) {
+		head = f[0] // "He then referred to …"
+	}
+	if strings.EqualFold(head, "we") || head == "I" {
+		return sp // the writer, not a quoted speaker
+	}
 	if pronounRe.MatchString(head) {
 		sp.kind = kindPronoun
 		return sp
@@ -55,9 +77,12 @@ func (a *article) resolvePhrase(phrase string, pos int) speaker {
 	if isDescription(head) {
 		return a.resolveDescription(head, role, pos, sp)
 	}
-	// A proper name: drop a trailing "of Virginia" and any title.
+	// A proper name: drop a trailing "of Virginia" and any title; keep "of"
+	// inside a title ("Secretary of State Mike Pompeo").
 	if i := strings.Index(head, " of "); i > 0 {
-		head = head[:i]
+		if _, name := stripTitle(words(head[:i], 0)); len(name) > 0 {
+			head = head[:i]
+		}
 	}
 	if loc := phraseCut.FindStringIndex(head); loc != nil && loc[0] > 0 {
 		head = head[:loc[0]]
@@ -67,8 +92,8 @@ func (a *article) resolvePhrase(phrase string, pos int) speaker {
 	for len(ws) > 0 && leadFillers[strings.ToLower(ws[0].s)] {
 		ws = ws[1:]
 	}
-	if len(ws) == 0 {
-		return sp
+	if len(ws) == 0 || possessiveDets[strings.ToLower(ws[0].s)] {
+		return sp // "His repeated claims …": a noun phrase, not a speaker
 	}
 	title, name := stripTitle(ws)
 	if len(name) == 0 {
@@ -107,6 +132,13 @@ func (a *article) resolvePhrase(phrase string, pos int) speaker {
 	sp.name, sp.kind = a.fullestOrg(capSeq{ws: ws}.text()), kindOrg
 	return sp
 }
+
+// relativeWords open a relative clause whose subject follows ("in which
+// he said").
+var relativeWords = setOf("which", "who", "whom", "where", "whereby")
+
+// possessiveDets open a noun phrase that cannot be a named speaker.
+var possessiveDets = setOf("his", "her", "their", "its", "our", "my", "your")
 
 // splitTop splits a phrase at commas.
 func splitTop(p string) []string {
@@ -258,6 +290,29 @@ func (a *article) resolveDescription(headPhrase, role string, pos int, sp speake
 	if desc == "" {
 		return sp
 	}
+	if f := strings.Fields(headPhrase); possessiveDets[strings.ToLower(f[0])] && !isSpeakerNoun(head) {
+		return speaker{phrase: sp.phrase} // "His repeated claims …"
+	}
+	if docNouns[head] {
+		// "a statement from the ministry", "the note": whoever issued it.
+		if i := strings.Index(headPhrase, " from "); i > 0 {
+			if r := a.resolvePhrase(headPhrase[i+6:], pos); r.name != "" && r.kind != kindPronoun && r.kind != kindDesc {
+				r.phrase = sp.phrase
+				return r
+			}
+		}
+		if r, ok := a.resolveDocument(head, pos); ok {
+			r.phrase = sp.phrase
+			return r
+		}
+	}
+	if definite && isPluralSpeakerNoun(head) && countedBare(headPhrase, head) {
+		// "the groups", "the two ministries": the coordinated subject.
+		if r, ok := a.resolvePluralDefinite(head, pos); ok {
+			r.phrase = sp.phrase
+			return r
+		}
+	}
 	if definite && bare && (humanNouns[head] || orgNouns[head]) {
 		if r, ok := a.resolveDefinite(head, pos); ok {
 			r.phrase = sp.phrase
@@ -280,6 +335,24 @@ func (a *article) resolveDescription(headPhrase, role string, pos int, sp speake
 	}
 	sp.name, sp.role = desc, role
 	return sp
+}
+
+// countedBare reports whether only an article, possessives and numbers
+// precede head in phrase ("the groups", "the two ministries").
+func countedBare(phrase, head string) bool {
+	f := strings.Fields(strings.ToLower(phrase))
+	for _, w := range f {
+		w = strings.Trim(w, ".,")
+		switch {
+		case w == head:
+			return true
+		case w == "the" || w == "both" || w == "two" || w == "three" || w == "four" || w == "several":
+		case strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s"):
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // isGenericOfficial reports whether a description is a bare spokesperson or
@@ -334,6 +407,10 @@ func (a *article) expandComplement(desc string, pos int) string {
 	return desc
 }
 
+// knownAsRe matches a name given to a description right after it ("… known
+// as DarkSide").
+var knownAsRe = regexp.MustCompile(`^,?\s+(?:(?:also\s+)?known\s+as|called|named|dubbed|calling\s+itself)\s+((?:the\s+)?\p{Lu}[\p{L}\p{N}'’.&-]*(?:\s+(?:of\s+|for\s+|de\s+)?\p{Lu}[\p{L}\p{N}'’.&-]*)*)`)
+
 var wordRe = func(w string) *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(w) + `\b`)
 }
@@ -369,7 +446,54 @@ func (a *article) resolveDefinite(head string, pos int) (speaker, bool) {
 			}
 		}
 	}
+	// An organisation last mentioned more than two paragraphs back, or not
+	// at all, yields to one named in the rest of the paragraph or the next
+	// one ("The administration said … ¶ The Biden administration has …").
+	if orgNouns[head] && !humanNouns[head] && (foundPos < 0 || a.paraOf(pos)-a.paraOf(a.lastMention(found.name, pos, foundPos)) > 2) {
+		if sp, ok := a.nextNamedReferent(head, pos); ok {
+			return sp, true
+		}
+	}
 	return found, foundPos >= 0
+}
+
+// lastMention returns the offset of the last unquoted mention of name
+// before pos, or def if there is none after def.
+func (a *article) lastMention(name string, pos, def int) int {
+	if name == "" {
+		return def
+	}
+	last := def
+	for _, l := range wordRe(name).FindAllStringIndex(a.text[:pos], -1) {
+		if l[0] > last && !a.isQuoted(l[0]) {
+			last = l[0]
+		}
+	}
+	return last
+}
+
+// nextNamedReferent looks for a mention of head after pos, up to the end of
+// the next paragraph, that names its referent with a capitalised word
+// ("the Biden administration").
+func (a *article) nextNamedReferent(head string, pos int) (speaker, bool) {
+	pi := a.paraOf(pos)
+	if pi < 0 {
+		return speaker{}, false
+	}
+	end := a.paras[pi].end
+	if pi+1 < len(a.paras) {
+		end = a.paras[pi+1].end
+	}
+	for _, l := range wordRe(head).FindAllStringIndex(a.text[pos:end], -1) {
+		s, e := pos+l[0], pos+l[1]
+		if a.isQuoted(s) {
+			continue
+		}
+		if sp, ok := a.referentAt(s, e, head); ok && sp.name != strings.ToLower(sp.name) {
+			return sp, true
+		}
+	}
+	return speaker{}, false
 }
 
 // referentAt tries to resolve one earlier mention of a head noun at
@@ -392,6 +516,15 @@ func (a *article) referentAt(s, e int, head string) (speaker, bool) {
 				return speaker{name: capSeq{ws: ws}.text(), kind: kindOrg}, true
 			}
 		}
+	}
+	// A description that names its referent: "a criminal group known as
+	// DarkSide", "a start-up called Kestrel".
+	if m := knownAsRe.FindStringSubmatchIndex(a.text[e:p.end]); m != nil {
+		n := a.text[e+m[2] : e+m[3]]
+		if pn, ok := a.fullestPerson(n, s); ok {
+			return speaker{name: pn.full, role: pn.role, kind: kindPerson}, true
+		}
+		return speaker{name: a.fullestOrg(strings.TrimPrefix(n, "the ")), kind: kindOrg}, true
 	}
 	// A person named right after the title, in the same clause
 	// ("Secretary-General António Guterres", "the Minister …, Clara Chappaz").
@@ -462,6 +595,47 @@ func (a *article) referentAt(s, e int, head string) (speaker, bool) {
 	return speaker{name: a.expandComplement(desc, s), kind: kindDesc}, true
 }
 
+// commonNounAtStart reports whether a capitalised word opening a sentence
+// is a plural common noun ("Analysts", "Exporters") rather than a name: it
+// looks plural and never appears capitalised inside a sentence.
+func (a *article) commonNounAtStart(w string) bool {
+	lw := strings.ToLower(w)
+	if !strings.HasSuffix(lw, "s") || strings.HasSuffix(lw, "ss") || isAllCaps(w) {
+		return false
+	}
+	return !a.usage().capMid[w]
+}
+
+// wordUse records how an article writes its words.
+type wordUse struct {
+	lower  map[string]bool // written in lower case
+	capMid map[string]bool // capitalised inside a sentence
+}
+
+// usage returns how the article writes its words, computed on first use.
+func (a *article) usage() *wordUse {
+	if a.use != nil {
+		return a.use
+	}
+	u := &wordUse{lower: map[string]bool{}, capMid: map[string]bool{}}
+	for _, w := range words(a.text, 0) {
+		switch {
+		case w.s == strings.ToLower(w.s):
+			u.lower[w.s] = true
+		case isCap(w.s):
+			before := strings.TrimRight(a.text[:w.start], " ")
+			if before == "" {
+				continue
+			}
+			if r, _ := utf8.DecodeLastRuneInString(before); !strings.ContainsRune(".!?\n\"“”—–-:", r) {
+				u.capMid[w.s] = true
+			}
+		}
+	}
+	a.use = u
+	return u
+}
+
 // stanceVerbs may follow an organisation subject in the sentence before an
 // unattributed reference to it ("ACT welcomed the end of …").
 var stanceVerbRe = regexp.MustCompile(`(?i)\b(welcomed|criticised|criticized|rejected|condemned|praised|backed|opposed|announced|confirmed|denied|responded)\b`)
@@ -517,6 +691,9 @@ func (a *article) previousOrgSubject(pos int) (string, int) {
 			}
 			if len(cw) == 1 && a.index.surnames[cw[0].s] != nil {
 				return "", -1
+			}
+			if len(cw) == 1 && c.start() == 0 && a.commonNounAtStart(cw[0].s) {
+				continue // "Exporters complained …", "Analysts warned …"
 			}
 			after := st[c.end():]
 			if m := clauseBreakRe.FindStringIndex(after); m != nil {
