@@ -262,7 +262,17 @@ type FeedState struct {
 	LastPolled   time.Time
 	LastSuccess  time.Time
 	LastError    string
-	Failures     int
+	Failures     int // consecutive failures
+	// NextPoll is when the feed is due again (zero: at once). Daemons
+	// sharing the store queue that poll once.
+	NextPoll time.Time
+	// Interval is the polling interval in use, adapted to the feed's
+	// publishing rate (zero: the configured one).
+	Interval time.Duration
+	// PublishGap is the feed's observed time between publications (zero:
+	// not known yet) and LastPublished its newest item's time.
+	PublishGap    time.Duration
+	LastPublished time.Time
 }
 
 // Store persists articles, quotes, observations and the stances derived
@@ -355,6 +365,8 @@ type Store interface {
 	FeedState(ctx context.Context, url string) (FeedState, error)
 	// PutFeedState inserts or replaces the state of feed s.URL.
 	PutFeedState(ctx context.Context, s FeedState) error
+	// FeedStates returns the state of every feed polled so far, by URL.
+	FeedStates(ctx context.Context) ([]FeedState, error)
 
 	// Close releases the store's resources.
 	Close() error

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,9 +66,19 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
 	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
 	listen := fs.String("nats-listen", "", "client address of the embedded NATS server (default 127.0.0.1:4222)")
-	verbose := fs.Bool("v", false, "debug logging")
+	metricsAddr := fs.String("metrics-addr", "", `address of /metrics, /healthz and /readyz (default from the config; "-" disables)`)
+	verbose := fs.Bool("v", false, "debug logging (same as --log-level debug)")
+	logLevel := fs.String("log-level", "", "debug, info, warn or error (default $ACCORDWATCH_LOG_LEVEL or info)")
+	logFormat := fs.String("log-format", "", "text, json or auto: JSON unless standard error is a terminal (default $ACCORDWATCH_LOG_FORMAT or auto)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *verbose && *logLevel == "" {
+		*logLevel = "debug"
+	}
+	log, err := setupLogger(stderr, *logLevel, *logFormat, os.Getenv)
+	if err != nil {
+		return err
 	}
 	cfg, err := loadConfig(*cfgPath, *natsURL, *dsn, *dataDir)
 	if err != nil {
@@ -78,11 +87,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if *listen != "" {
 		cfg.NATS.Listen = *listen
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
+	switch *metricsAddr {
+	case "":
+	case "-":
+		cfg.Metrics.Addr = ""
+	default:
+		cfg.Metrics.Addr = *metricsAddr
 	}
-	log := newLogger(stderr, level)
 	d, err := daemon.Open(ctx, cfg, log)
 	if err != nil {
 		return err

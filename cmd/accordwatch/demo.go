@@ -58,6 +58,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.DataDir = dir
 	cfg.NATS.Listen = "127.0.0.1:0"
 	cfg.PollInterval = config.Duration(2 * time.Second)
+	// The demo site is served on loopback, by this process.
+	cfg.HTTP.AllowPrivateAddresses = true
+	cfg.HTTP.HostDelay = -1
 	for _, u := range site.FeedURLs(base) {
 		cfg.Feeds = append(cfg.Feeds, config.Feed{URL: u})
 	}

@@ -8,6 +8,8 @@
 //	accordwatch extract [--url U] FILE|-
 //	accordwatch eval    [--gold FILE] [--json]
 //	accordwatch digest  --date YYYY-MM-DD [--format md|json|csv] [--out FILE]
+//	accordwatch feeds list [--json]
+//	accordwatch dead    [--stage feed|item] [--json]
 //	accordwatch demo
 package main
 
@@ -30,6 +32,8 @@ Commands:
   extract   extract title, authors, date and text from an HTML page; prints JSON
   eval      score the NLP against a gold file (default ../shared/corpus/gold.jsonl)
   digest    export the stance changes recorded on a day
+  feeds     "feeds list": each feed's polling health (last success, failures, next poll)
+  dead      list the jobs that failed too often (dead letters)
   demo      an offline walkthrough with built-in feeds and articles
 
 Run "accordwatch <command> -h" for a command's flags.
@@ -64,6 +68,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdEval(ctx, args[1:], stdout)
 	case "digest":
 		err = cmdDigest(ctx, args[1:], stdout)
+	case "feeds":
+		err = cmdFeeds(ctx, args[1:], stdout)
+	case "dead":
+		err = cmdDead(ctx, args[1:], stdout)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], stdout, stderr)
 	default:

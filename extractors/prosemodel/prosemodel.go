@@ -7,6 +7,7 @@
 package prosemodel
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/jdkato/prose/v2"
@@ -32,7 +33,16 @@ func Model() *prose.Model {
 // Document tokenises, tags and (if entities is true) runs named-entity
 // recognition on text with the shared model. Sentence segmentation is off:
 // accordwatch segments on the raw text so that offsets stay exact.
-func Document(text string, entities bool) (*prose.Document, error) {
+//
+// prose v2.0.0 panics on some input (its contraction splitter cuts a word
+// at an offset found in the lower-cased word, which can be longer: invalid
+// UTF-8, "Ⱥ"); Document turns that panic into an error.
+func Document(text string, entities bool) (doc *prose.Document, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, fmt.Errorf("prosemodel: prose failed on the text: %v", r)
+		}
+	}()
 	return prose.NewDocument(text,
 		prose.UsingModel(Model()),
 		prose.WithSegmentation(false),

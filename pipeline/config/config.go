@@ -21,6 +21,19 @@ type Feed struct {
 	Interval Duration `yaml:"interval"`
 }
 
+// Jobs tunes the work queues. Zero fields take the defaults of package
+// work (ack wait 1m, 6 attempts, back-off 10s 30s 2m 10m 30m).
+type Jobs struct {
+	// AckWait is how long a job may go without news from its worker before
+	// another daemon gets it.
+	AckWait Duration `yaml:"ack_wait"`
+	// MaxAttempts is how many times a job is tried before it becomes a
+	// dead letter.
+	MaxAttempts int `yaml:"max_attempts"`
+	// BackOff is the delay before each new attempt of a failed job.
+	BackOff []Duration `yaml:"backoff"`
+}
+
 // Config is the daemon's configuration.
 type Config struct {
 	// DataDir holds the embedded NATS store and the default SQLite file.
@@ -42,12 +55,44 @@ type Config struct {
 		Timeout        Duration `yaml:"timeout"`
 		ConnectTimeout Duration `yaml:"connect_timeout"`
 		MaxBodyBytes   int64    `yaml:"max_body_bytes"`
+		// HostConcurrency is the number of requests in flight to one
+		// host at once.
+		HostConcurrency int `yaml:"host_concurrency"`
+		// HostDelay is the minimum time between the starts of two
+		// requests to one host; negative for none.
+		HostDelay Duration `yaml:"host_delay"`
+		// RobotsTxt makes article pages honour their site's robots.txt.
+		// Feeds are fetched regardless. Default true.
+		RobotsTxt bool `yaml:"robots_txt"`
+		// AllowPrivateAddresses allows connections to loopback, private,
+		// link-local and other non-public addresses.
+		AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
 	} `yaml:"http"`
 	// PollInterval is the default time between two polls of a feed.
 	PollInterval Duration `yaml:"poll_interval"`
 	// Workers is the number of articles processed at once.
-	Workers int    `yaml:"workers"`
-	Feeds   []Feed `yaml:"feeds"`
+	Workers int `yaml:"workers"`
+	// Jobs tunes the work queues that daemons sharing NATS take feed polls
+	// and items from.
+	Jobs Jobs `yaml:"jobs"`
+	// Schedule bounds how the polling interval adapts to each feed's
+	// publishing rate and backs off when a feed fails.
+	Schedule struct {
+		// MinInterval and MaxInterval bound the adapted interval
+		// (defaults 5m and 6h).
+		MinInterval Duration `yaml:"min_interval"`
+		MaxInterval Duration `yaml:"max_interval"`
+		// MaxBackoff caps the wait after failures; a failing feed is
+		// retried at that interval for ever (default 6h).
+		MaxBackoff Duration `yaml:"max_backoff"`
+	} `yaml:"schedule"`
+	// Metrics configures the HTTP endpoint of Prometheus metrics,
+	// /healthz and /readyz.
+	Metrics struct {
+		// Addr is the listen address (":9464"); empty disables it.
+		Addr string `yaml:"addr"`
+	} `yaml:"metrics"`
+	Feeds []Feed `yaml:"feeds"`
 }
 
 // Duration is a time.Duration written as "15m" in YAML.
@@ -76,8 +121,16 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // Default returns a configuration with every default set and no feeds.
 func Default() Config {
 	var c Config
+	c.presetDefaults()
 	c.applyDefaults()
 	return c
+}
+
+// presetDefaults sets the defaults that are not zero values, such as
+// booleans that default to true. Parse applies them before decoding, so
+// that a value written in the file, even false, is kept.
+func (c *Config) presetDefaults() {
+	c.HTTP.RobotsTxt = true
 }
 
 func (c *Config) applyDefaults() {
@@ -105,13 +158,26 @@ func (c *Config) applyDefaults() {
 	if c.HTTP.MaxBodyBytes == 0 {
 		c.HTTP.MaxBodyBytes = 10 << 20
 	}
+	if c.HTTP.HostConcurrency == 0 {
+		c.HTTP.HostConcurrency = 2
+	}
+	if c.HTTP.HostDelay == 0 {
+		c.HTTP.HostDelay = Duration(time.Second)
+	}
 }
 
 // Parse reads a configuration from YAML and applies defaults.
 func Parse(b []byte) (Config, error) {
 	var c Config
+	c.presetDefaults()
 	if err := yaml.UnmarshalWithOptions(b, &c, yaml.Strict()); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	// A document without any key (empty, or only comments) decodes as a
+	// zero Config, presets included.
+	var keys map[string]any
+	if err := yaml.Unmarshal(b, &keys); err == nil && len(keys) == 0 {
+		c.presetDefaults()
 	}
 	c.applyDefaults()
 	if err := c.Validate(); err != nil {
@@ -133,9 +199,13 @@ func Load(path string) (Config, error) {
 	return c, nil
 }
 
-// Validate checks feed URLs, the time zone and the intervals.
+// Validate checks feed URLs, the time zone, the intervals and the HTTP
+// limits.
 func (c Config) Validate() error {
 	var errs []error
+	if c.HTTP.HostConcurrency < 0 {
+		errs = append(errs, fmt.Errorf("config: http.host_concurrency: %d is negative", c.HTTP.HostConcurrency))
+	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		errs = append(errs, fmt.Errorf("config: timezone %q: %w", c.Timezone, err))
 	}
@@ -181,8 +251,9 @@ func (c Config) Interval(f Feed) time.Duration {
 	return c.PollInterval.D()
 }
 
-// ApplyEnv overrides the NATS URL and store DSN from ACCORDWATCH_NATS_URL and
-// ACCORDWATCH_DB when they are set.
+// ApplyEnv overrides the NATS URL, store DSN and metrics address from
+// ACCORDWATCH_NATS_URL, ACCORDWATCH_DB and ACCORDWATCH_METRICS_ADDR when
+// they are set.
 func (c *Config) ApplyEnv(getenv func(string) string) {
 	if v := getenv("ACCORDWATCH_NATS_URL"); v != "" {
 		c.NATS.URL = v
@@ -190,4 +261,20 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 	if v := getenv("ACCORDWATCH_DB"); v != "" {
 		c.Store.DSN = v
 	}
+	if v, ok := lookup(getenv, "ACCORDWATCH_METRICS_ADDR"); ok {
+		c.Metrics.Addr = v
+	}
+}
+
+// lookup returns getenv(name) and whether it is set; "-" stands for an
+// empty value (ACCORDWATCH_METRICS_ADDR=- disables the endpoint).
+func lookup(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	if v == "" {
+		return "", false
+	}
+	if v == "-" {
+		return "", true
+	}
+	return v, true
 }

@@ -21,6 +21,9 @@ func TestShippedConfigLoads(t *testing.T) {
 	if c.NATS.Listen != "127.0.0.1:4222" || c.PollInterval.D() != 15*time.Minute {
 		t.Errorf("defaults not as documented: %+v", c)
 	}
+	if h := c.HTTP; h.HostConcurrency != 2 || h.HostDelay.D() != time.Second || !h.RobotsTxt || h.AllowPrivateAddresses {
+		t.Errorf("shipped HTTP politeness settings not the defaults: %+v", h)
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -52,5 +55,43 @@ func TestOverrides(t *testing.T) {
 	c.ApplyEnv(func(k string) string { return env[k] })
 	if c.NATS.URL != "nats://x:4222" || c.StoreDSN() != "/tmp/x.db" {
 		t.Errorf("env not applied: %q %q", c.NATS.URL, c.StoreDSN())
+	}
+}
+
+func TestHTTPPolitenessKeys(t *testing.T) {
+	check := func(name string, c Config, conc int, delay time.Duration, robots, private bool) {
+		t.Helper()
+		h := c.HTTP
+		if h.HostConcurrency != conc || h.HostDelay.D() != delay || h.RobotsTxt != robots || h.AllowPrivateAddresses != private {
+			t.Errorf("%s: host_concurrency %d, host_delay %v, robots_txt %v, allow_private_addresses %v; want %d, %v, %v, %v",
+				name, h.HostConcurrency, h.HostDelay.D(), h.RobotsTxt, h.AllowPrivateAddresses, conc, delay, robots, private)
+		}
+	}
+	check("Default", Default(), 2, time.Second, true, false)
+	for name, in := range map[string]string{
+		"empty file":        "",
+		"only comments":     "# nothing set\n",
+		"empty http":        "http:\n",
+		"other http keys":   "http:\n  timeout: 5s\n",
+		"explicit defaults": "http:\n  host_concurrency: 2\n  host_delay: 1s\n  robots_txt: true\n  allow_private_addresses: false\n",
+	} {
+		c, err := Parse([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		check(name, c, 2, time.Second, true, false)
+	}
+	c, err := Parse([]byte("http:\n  host_concurrency: 5\n  host_delay: 250ms\n  robots_txt: false\n  allow_private_addresses: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("set", c, 5, 250*time.Millisecond, false, true)
+	c, err = Parse([]byte("http:\n  host_delay: -1s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("no delay", c, 2, -time.Second, true, false)
+	if _, err := Parse([]byte("http:\n  host_concurrency: -1\n")); err == nil {
+		t.Error("negative host_concurrency accepted")
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"path/filepath"
 	"sync"
 	"time"
@@ -24,9 +23,11 @@ import (
 	"github.com/accordwatch/accordwatch/pipeline/config"
 	"github.com/accordwatch/accordwatch/pipeline/feeds"
 	"github.com/accordwatch/accordwatch/pipeline/fetch"
+	"github.com/accordwatch/accordwatch/pipeline/metrics"
 	"github.com/accordwatch/accordwatch/pipeline/process"
 	"github.com/accordwatch/accordwatch/pipeline/sink"
 	"github.com/accordwatch/accordwatch/pipeline/stats"
+	"github.com/accordwatch/accordwatch/pipeline/work"
 	"github.com/accordwatch/accordwatch/store"
 	"github.com/accordwatch/accordwatch/store/sqlstore"
 )
@@ -48,8 +49,12 @@ type Daemon struct {
 	Publisher *bus.Publisher
 	Poller    *feeds.Poller
 	Processor *process.Processor
-
-	sem chan struct{}
+	// Queue carries feed polls and items between the daemons sharing NATS.
+	Queue *work.Queue
+	// Metrics counts what the daemon does; MetricsServer serves it with
+	// /healthz and /readyz (nil when disabled).
+	Metrics       *metrics.Metrics
+	MetricsServer *metrics.Server
 }
 
 // Open prepares a daemon from cfg: store, NATS, stream, catalog and model.
@@ -57,7 +62,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Daemon, 
 	if log == nil {
 		log = slog.Default()
 	}
-	d := &Daemon{Config: cfg, Log: log, Stats: &stats.Counters{}}
+	d := &Daemon{Config: cfg, Log: log, Stats: &stats.Counters{}, Metrics: metrics.New("")}
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -93,11 +98,27 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Daemon, 
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
 	d.Publisher = bus.NewPublisher(d.JS)
+	wopts := work.Options{AckWait: cfg.Jobs.AckWait.D(), MaxDeliver: cfg.Jobs.MaxAttempts}
+	for _, b := range cfg.Jobs.BackOff {
+		wopts.BackOff = append(wopts.BackOff, b.D())
+	}
+	if d.Queue, err = work.Open(ctx, d.JS, wopts, log); err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	d.Queue.OnDead = func(stage string) {
+		d.Stats.Inc("dead_letters_" + stage)
+		d.Metrics.DeadLetter(metrics.Stage(stage))
+	}
 	client := fetch.New(fetch.Config{
 		UserAgent:      cfg.HTTP.UserAgent,
 		Timeout:        cfg.HTTP.Timeout.D(),
 		ConnectTimeout: cfg.HTTP.ConnectTimeout.D(),
 		MaxBodyBytes:   cfg.HTTP.MaxBodyBytes,
+
+		HostConcurrency:       cfg.HTTP.HostConcurrency,
+		HostDelay:             cfg.HTTP.HostDelay.D(),
+		IgnoreRobots:          !cfg.HTTP.RobotsTxt,
+		AllowPrivateAddresses: cfg.HTTP.AllowPrivateAddresses,
 	})
 	d.Poller = &feeds.Poller{Client: client}
 	d.Processor = &process.Processor{
@@ -106,8 +127,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Daemon, 
 		Publisher: d.Publisher,
 		Log:       log,
 		Stats:     d.Stats,
+		Metrics:   d.Metrics,
 	}
-	d.sem = make(chan struct{}, max(1, cfg.Workers))
+	d.Metrics.SetConsumerStats(d.consumerStats)
+	d.Metrics.SetFeedsFailing(d.feedsFailing)
+	d.MetricsServer, err = metrics.Listen(cfg.Metrics.Addr, metrics.Handler(d.Metrics,
+		metrics.Check{Name: "nats", Func: d.natsReady},
+		metrics.Check{Name: "store", Func: d.storeReady},
+	))
+	if err != nil {
+		return nil, fmt.Errorf("daemon: metrics endpoint: %w", err)
+	}
+	if d.MetricsServer != nil {
+		log.Info("metrics endpoint listening", "addr", d.MetricsServer.Addr().String())
+	}
 	return d, nil
 }
 
@@ -135,172 +168,53 @@ func (d *Daemon) Close() error {
 	return errors.Join(errs...)
 }
 
-// Run polls every configured feed on its schedule and runs the sink until
-// ctx is done. Then it stops polling, lets in-flight items finish (within
-// ShutdownGrace) and returns.
+// Run schedules every configured feed, works on the queued feed polls and
+// items together with any other daemon on the same NATS, and runs the sink,
+// until ctx is done. Then it stops taking work, lets the jobs in hand
+// finish (within ShutdownGrace) and returns; unfinished jobs are
+// redelivered later, to this daemon or another.
 func (d *Daemon) Run(ctx context.Context) error {
 	cons, err := sink.Consumer(ctx, d.JS)
 	if err != nil {
 		return err
 	}
-	sk := &sink.Sink{Store: d.Store, Publisher: d.Publisher, Log: d.Log, Stats: d.Stats}
-	// Work continues for ShutdownGrace after ctx ends.
-	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	sk := &sink.Sink{Store: d.Store, Publisher: d.Publisher, Log: d.Log, Stats: d.Stats, Metrics: d.Metrics}
+	metricsDone := make(chan error, 1)
+	go func() { metricsDone <- d.MetricsServer.Serve(ctx) }()
+	// Jobs in hand continue for ShutdownGrace after ctx ends.
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	var wg sync.WaitGroup
 	sinkCtx, stopSink := context.WithCancel(context.WithoutCancel(ctx))
 	sinkDone := make(chan error, 1)
 	go func() { sinkDone <- sk.Run(sinkCtx, cons) }()
 
+	var wg sync.WaitGroup
 	for _, f := range d.Config.Feeds {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d.schedule(ctx, work, f)
+			d.schedule(ctx, f)
 		}()
 	}
+	workersDone := make(chan struct{})
+	go func() { d.runWorkers(ctx, workCtx); close(workersDone) }()
 	d.Log.Info("accordwatch running", "feeds", len(d.Config.Feeds), "nats", d.URL())
 	<-ctx.Done()
-	d.Log.Info("stopping: no new polls; finishing in-flight items")
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	d.Log.Info("stopping: no new jobs; finishing the jobs in hand")
+	wg.Wait()
 	select {
-	case <-done:
+	case <-workersDone:
 	case <-time.After(ShutdownGrace):
-		d.Log.Warn("in-flight items did not finish in time; they will be processed on the next run")
+		d.Log.Warn("jobs in hand did not finish in time; they will be redelivered")
 		cancelWork()
-		<-done
+		<-workersDone
 	}
 	// Give the sink a moment to store what was just published.
 	time.Sleep(200 * time.Millisecond)
 	stopSink()
-	return <-sinkDone
-}
-
-// schedule polls f now and then every interval (with a little jitter) until
-// ctx is done; work is the context of the items being processed.
-func (d *Daemon) schedule(ctx, work context.Context, f config.Feed) {
-	interval := d.Config.Interval(f)
-	for {
-		if _, err := d.PollFeed(ctx, work, f.URL); err != nil && ctx.Err() == nil {
-			d.Log.Warn("poll failed", "feed", f.URL, "err", err)
-		}
-		jitter := time.Duration(rand.Int64N(int64(interval/10) + 1))
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(interval + jitter):
-		}
+	err = <-sinkDone
+	if merr := <-metricsDone; merr != nil {
+		d.Log.Warn("metrics endpoint", "err", merr)
 	}
-}
-
-// PollResult says what one poll did.
-type PollResult struct {
-	NotModified bool
-	Items       int // items in the feed
-	New         int // items processed
-	Failed      int // items that failed and will be retried
-}
-
-// PollFeed polls one feed and processes its new items. The feed's
-// validators (ETag, Last-Modified) are saved only when every new item was
-// processed, so that a failed item is seen again at the next poll.
-func (d *Daemon) PollFeed(ctx, work context.Context, feedURL string) (PollResult, error) {
-	var pr PollResult
-	st, err := d.Store.FeedState(ctx, feedURL)
-	if err != nil {
-		return pr, fmt.Errorf("feed %s: reading state: %w", feedURL, err)
-	}
-	st.URL = feedURL
-	st.LastPolled = time.Now().UTC()
-	d.Stats.Inc("feeds_polled")
-	res, err := d.Poller.Poll(ctx, feedURL, st.ETag, st.LastModified)
-	if err != nil {
-		var fe *fetch.Error
-		if errors.As(err, &fe) {
-			d.Stats.Inc("feed_errors_" + string(fe.Kind))
-		} else {
-			d.Stats.Inc("feed_errors_parse")
-		}
-		d.Log.Warn("feed failed", "feed", feedURL, "err", err)
-		st.LastError = err.Error()
-		st.Failures++
-		if perr := d.Store.PutFeedState(context.WithoutCancel(ctx), st); perr != nil {
-			d.Log.Error("saving feed state", "feed", feedURL, "err", perr)
-		}
-		return pr, err
-	}
-	if res.NotModified {
-		d.Stats.Inc("feeds_not_modified")
-		pr.NotModified = true
-		st.LastSuccess, st.LastError, st.Failures = st.LastPolled, "", 0
-		return pr, d.Store.PutFeedState(ctx, st)
-	}
-	pr.Items = len(res.Feed.Items)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, it := range res.Feed.Items {
-		key := it.Key()
-		if key == "" {
-			d.Stats.Inc("items_without_key")
-			continue
-		}
-		seen, err := d.Store.Seen(ctx, key)
-		if err != nil {
-			return pr, fmt.Errorf("feed %s: %w", feedURL, err)
-		}
-		if seen {
-			continue
-		}
-		select {
-		case d.sem <- struct{}{}:
-		case <-ctx.Done():
-			mu.Lock()
-			pr.Failed++
-			mu.Unlock()
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-d.sem }()
-			err := d.processItem(work, it)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				pr.Failed++
-				return
-			}
-			pr.New++
-		}()
-	}
-	wg.Wait()
-	st.LastSuccess, st.LastError, st.Failures = st.LastPolled, "", 0
-	if pr.Failed == 0 {
-		st.ETag, st.LastModified = res.ETag, res.LastModified
-	}
-	if err := d.Store.PutFeedState(context.WithoutCancel(ctx), st); err != nil {
-		return pr, fmt.Errorf("feed %s: saving state: %w", feedURL, err)
-	}
-	return pr, nil
-}
-
-func (d *Daemon) processItem(ctx context.Context, it feeds.Item) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic processing %s: %v", it.Link, r)
-			d.Log.Error("item processing panicked", "feed", it.FeedURL, "url", it.Link, "panic", r)
-			d.Stats.Inc("item_panics")
-		}
-	}()
-	if _, err := d.Processor.Process(ctx, it); err != nil {
-		d.Stats.Inc("item_errors")
-		d.Log.Error("item failed; it will be retried", "feed", it.FeedURL, "url", it.Link, "err", err)
-		return err
-	}
-	d.Stats.Inc("items_processed")
-	if err := d.Store.MarkSeen(ctx, it.FeedURL, it.Key()); err != nil {
-		return fmt.Errorf("marking %s seen: %w", it.Key(), err)
-	}
-	return nil
+	return err
 }

@@ -140,6 +140,8 @@ func TestEndToEnd(t *testing.T) {
 	cfg.PollInterval = config.Duration(time.Hour) // one poll per feed during the test
 	cfg.HTTP.Timeout = config.Duration(1500 * time.Millisecond)
 	cfg.HTTP.MaxBodyBytes = 256 << 10
+	cfg.HTTP.AllowPrivateAddresses = true // the fixture site is on 127.0.0.1
+	cfg.HTTP.HostDelay = -1
 	good := base + "/feeds/good.xml"
 	bad := map[string]string{
 		base + "/feeds/malformed.xml": "feed_errors_parse",
@@ -299,7 +301,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	before, _ := stream.Info(ctx)
 	articlesBefore := site.articleGets.Load()
-	pr, err := d.PollFeed(ctx, ctx, good)
+	pr, err := d.PollFeed(ctx, good)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,6 +329,8 @@ func TestRerunPublishesNoDuplicates(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.NATS.Listen = "127.0.0.1:0"
+	cfg.HTTP.AllowPrivateAddresses = true // the fixture site is on 127.0.0.1
+	cfg.HTTP.HostDelay = -1
 	ctx := context.Background()
 	d, err := Open(ctx, cfg, slog.New(slog.NewTextHandler(&syncBuffer{}, nil)))
 	if err != nil {

@@ -59,6 +59,10 @@ type Feed struct {
 // ErrEmpty is wrapped by the error Parse returns for an empty body.
 var ErrEmpty = errors.New("empty feed body")
 
+// errParserPanic is wrapped by the error Parse returns when the underlying
+// parser panics, so that tests can tell a recovered panic from a rejection.
+var errParserPanic = errors.New("parser panic")
+
 // Parse parses body, an RSS, Atom or JSON Feed document fetched from feedURL.
 // Character encodings declared in the XML prolog, and UTF-16 and UTF-32
 // documents, are converted to UTF-8.
@@ -70,7 +74,7 @@ func Parse(feedURL string, body []byte) (feed *Feed, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			feed, err = nil, fmt.Errorf("parse feed %s: parser panic: %v", feedURL, r)
+			feed, err = nil, fmt.Errorf("parse feed %s: %w: %v", feedURL, errParserPanic, r)
 		}
 	}()
 	body, err = toUTF8(body)

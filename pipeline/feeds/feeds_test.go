@@ -270,23 +270,3 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
-
-// FuzzParse checks that Parse never panics and returns exactly one of a
-// feed or an error. Run beyond the seed corpus with go test -fuzz=FuzzParse.
-func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		feed, err := Parse(testFeedURL, body)
-		if (feed == nil) == (err == nil) {
-			t.Fatalf("Parse returned feed %v and error %v", feed, err)
-		}
-	})
-}

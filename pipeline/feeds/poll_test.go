@@ -60,8 +60,10 @@ func (s *feedServer) lastRequest() *http.Request {
 	return s.requests[len(s.requests)-1]
 }
 
+// testPoller returns a Poller whose client may reach the test servers on
+// 127.0.0.1, without spacing out requests.
 func testPoller() *Poller {
-	return &Poller{Client: fetch.New(fetch.Config{Timeout: 5 * time.Second})}
+	return &Poller{Client: fetch.New(fetch.Config{Timeout: 5 * time.Second, AllowPrivateAddresses: true, HostDelay: -1})}
 }
 
 func TestPollConditional(t *testing.T) {
@@ -195,6 +197,9 @@ func TestPollErrors(t *testing.T) {
 	}
 }
 
+// TestPollNilClient checks that a Poller without a Client uses fetch's
+// defaults, which refuse to connect to a loopback address such as the test
+// server's. (fetch's own tests check the default User-Agent.)
 func TestPollNilClient(t *testing.T) {
 	fs := &feedServer{}
 	fs.set(readTestdata(t, "feed.json"), "", "")
@@ -202,14 +207,14 @@ func TestPollNilClient(t *testing.T) {
 	srv := httptest.NewServer(fs)
 	defer srv.Close()
 
-	res, err := (&Poller{}).Poll(context.Background(), srv.URL, "", "")
-	if err != nil {
-		t.Fatal(err)
+	_, err := (&Poller{}).Poll(context.Background(), srv.URL, "", "")
+	var fe *fetch.Error
+	if !errors.As(err, &fe) || fe.Kind != fetch.KindForbiddenAddress {
+		t.Fatalf("Poll of a loopback server with the default client: %v; want a %s error", err, fetch.KindForbiddenAddress)
 	}
-	if res.Feed.Title != "Accord Tracker" {
-		t.Errorf("title = %q", res.Feed.Title)
-	}
-	if ua := fs.lastRequest().Header.Get("User-Agent"); ua != fetch.DefaultUserAgent {
-		t.Errorf("User-Agent = %q, want the default", ua)
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if len(fs.requests) != 0 {
+		t.Errorf("server saw %d requests, want none", len(fs.requests))
 	}
 }

@@ -2,8 +2,27 @@
 //
 // It performs conditional GET requests (ETag / Last-Modified), negotiates and
 // decodes gzip itself so that the size cap applies to the decompressed body,
-// bounds every request with connect and overall timeouts, and reports failures
-// as *Error values whose Kind can be inspected with errors.As.
+// bounds every network step (dial, TLS handshake, response headers, whole
+// request) with a timeout, and reports failures as *Error values whose Kind
+// can be inspected with errors.As.
+//
+// It is also polite and careful on the open web:
+//
+//   - Requests to one host are limited in number (Config.HostConcurrency)
+//     and spaced out (Config.HostDelay, raised by a robots.txt
+//     Crawl-delay); a request waits for its turn, as long as its context
+//     allows.
+//   - A host that answers 429 or 503 with Retry-After is not requested again
+//     before then: later requests wait if the delay is short
+//     (Config.MaxRetryWait) and fail at once with KindBackoff otherwise.
+//   - Requests marked Request.CheckRobots (article pages, not the feeds a
+//     user subscribed to) honour the site's robots.txt, cached per origin;
+//     a disallowed URL is a KindRobots error.
+//   - Connections to loopback, private, link-local, multicast and other
+//     non-public addresses are refused (KindForbiddenAddress) unless
+//     Config.AllowPrivateAddresses is set. The check is made on the address
+//     actually dialed, after name resolution, so that a name resolving to a
+//     private address and a redirect to one are caught as well.
 package fetch
 
 import (
@@ -15,6 +34,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,11 +43,15 @@ import (
 
 // Defaults applied by New to zero-valued Config fields.
 const (
-	DefaultUserAgent      = "accordwatch/0.1 (+https://github.com/accordwatch/accordwatch)"
-	DefaultConnectTimeout = 10 * time.Second
-	DefaultTimeout        = 30 * time.Second
-	DefaultMaxBodyBytes   = 10 << 20 // 10 MiB
-	DefaultMaxRedirects   = 5
+	DefaultUserAgent             = "accordwatch/0.1 (+https://github.com/accordwatch/accordwatch)"
+	DefaultConnectTimeout        = 10 * time.Second
+	DefaultResponseHeaderTimeout = 20 * time.Second
+	DefaultTimeout               = 30 * time.Second
+	DefaultMaxBodyBytes          = 10 << 20 // 10 MiB
+	DefaultMaxRedirects          = 5
+	DefaultHostConcurrency       = 2
+	DefaultHostDelay             = time.Second
+	DefaultMaxRetryWait          = 10 * time.Second
 )
 
 // Config configures a Client. The zero value is usable: every zero field is
@@ -35,10 +59,14 @@ const (
 type Config struct {
 	// UserAgent is sent with every request. Default DefaultUserAgent.
 	UserAgent string
-	// ConnectTimeout bounds the TCP dial and the TLS handshake.
-	// Default DefaultConnectTimeout.
+	// ConnectTimeout bounds the TCP dial (including name resolution) and,
+	// separately, the TLS handshake. Default DefaultConnectTimeout.
 	ConnectTimeout time.Duration
-	// Timeout bounds the whole request, including reading the body.
+	// ResponseHeaderTimeout bounds the wait for the response headers once
+	// the request is sent. Default DefaultResponseHeaderTimeout.
+	ResponseHeaderTimeout time.Duration
+	// Timeout bounds the whole request, including redirects and reading
+	// the body, but not the wait for the host's turn (see HostDelay).
 	// Default DefaultTimeout.
 	Timeout time.Duration
 	// MaxBodyBytes caps the body size after decompression. A larger body is
@@ -48,6 +76,41 @@ type Config struct {
 	// Default DefaultMaxRedirects; a negative value disables redirects, so
 	// that any redirect response becomes a KindStatus error.
 	MaxRedirects int
+
+	// HostConcurrency is the number of requests that may be in flight to
+	// one host (name) at once. Default DefaultHostConcurrency. A request
+	// holds its place until its body is read, redirect hops included.
+	HostConcurrency int
+	// HostDelay is the minimum time between the starts of two requests to
+	// the same host. A longer Crawl-delay in the host's robots.txt (up to
+	// 30s) replaces it once the robots.txt has been read. Default
+	// DefaultHostDelay; a negative value means no delay.
+	HostDelay time.Duration
+	// MaxRetryWait is the longest a request waits for a host that sent a
+	// 429 or 503 with Retry-After; if the host asked for longer, the
+	// request fails at once with KindBackoff. Default DefaultMaxRetryWait;
+	// a negative value never waits.
+	MaxRetryWait time.Duration
+
+	// IgnoreRobots turns off robots.txt checks, even for requests with
+	// Request.CheckRobots set.
+	IgnoreRobots bool
+	// RobotsAgent is the product token matched against robots.txt
+	// User-agent lines. Default DefaultRobotsAgent.
+	RobotsAgent string
+	// RobotsTTL is how long a fetched robots.txt is used before it is
+	// fetched again. Default DefaultRobotsTTL.
+	RobotsTTL time.Duration
+
+	// AllowPrivateAddresses allows connections to loopback, private (RFC
+	// 1918, fc00::/7), link-local, multicast, unspecified and other
+	// non-public addresses, which are refused by default. With a proxy
+	// from the environment the check applies to the proxy's address: the
+	// proxy resolves the destination and must do its own filtering.
+	AllowPrivateAddresses bool
+	// AllowedNetworks are exempted from the address check, for a known
+	// internal server or proxy.
+	AllowedNetworks []netip.Prefix
 }
 
 func (c Config) withDefaults() Config {
@@ -56,6 +119,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ConnectTimeout <= 0 {
 		c.ConnectTimeout = DefaultConnectTimeout
+	}
+	if c.ResponseHeaderTimeout <= 0 {
+		c.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
@@ -68,23 +134,48 @@ func (c Config) withDefaults() Config {
 	} else if c.MaxRedirects < 0 {
 		c.MaxRedirects = 0
 	}
+	if c.HostConcurrency <= 0 {
+		c.HostConcurrency = DefaultHostConcurrency
+	}
+	if c.HostDelay == 0 {
+		c.HostDelay = DefaultHostDelay
+	} else if c.HostDelay < 0 {
+		c.HostDelay = 0
+	}
+	if c.MaxRetryWait == 0 {
+		c.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if c.RobotsAgent == "" {
+		c.RobotsAgent = DefaultRobotsAgent
+	}
+	if c.RobotsTTL <= 0 {
+		c.RobotsTTL = DefaultRobotsTTL
+	}
 	return c
 }
 
 // Client fetches resources over HTTP(S). It is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	http *http.Client
+	cfg    Config
+	http   *http.Client
+	hosts  *hosts
+	robots robotsCache
 }
 
 // New returns a Client configured by cfg, with defaults for zero fields.
 func New(cfg Config) *Client {
 	cfg = cfg.withDefaults()
-	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
+	policy := addressPolicy{allowPrivate: cfg.AllowPrivateAddresses, allowed: cfg.AllowedNetworks}
+	dialer := &net.Dialer{
+		Timeout:   cfg.ConnectTimeout,
+		KeepAlive: 30 * time.Second,
+		Control:   policy.control,
+	}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
 		TLSHandshakeTimeout:   cfg.ConnectTimeout,
+		ResponseHeaderTimeout: cfg.ResponseHeaderTimeout,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   4,
@@ -94,7 +185,11 @@ func New(cfg Config) *Client {
 		// cap applies to the decompressed body.
 		DisableCompression: true,
 	}
-	c := &Client{cfg: cfg}
+	c := &Client{
+		cfg:    cfg,
+		hosts:  newHosts(cfg.HostConcurrency, cfg.HostDelay, cfg.MaxRetryWait),
+		robots: robotsCache{m: map[string]*robotsEntry{}, pruneAt: robotsPruneMin},
+	}
 	c.http = &http.Client{
 		Transport:     transport,
 		CheckRedirect: c.checkRedirect,
@@ -109,12 +204,19 @@ var ErrTooManyRedirects = errors.New("too many redirects")
 // errBadScheme marks a redirect to a URL that is not http or https.
 var errBadScheme = errors.New("unsupported URL scheme")
 
+// checkRedirect vets a redirect target: its scheme, the number of hops and,
+// for requests that honour robots.txt, the target's robots.txt.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if err := checkURL(req.URL); err != nil {
 		return err
 	}
 	if len(via) > c.cfg.MaxRedirects {
 		return ErrTooManyRedirects
+	}
+	if robotsChecked(req.Context()) {
+		if _, err := c.checkRobots(req.Context(), req.URL, false); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -139,6 +241,10 @@ type Request struct {
 	LastModified string
 	// Accept, if set, is sent as the Accept header.
 	Accept string
+	// CheckRobots makes Get honour the robots.txt of the URL's site, and of
+	// any redirect target's, unless Config.IgnoreRobots is set. Set it for
+	// pages found by crawling (articles), not for feeds the user asked for.
+	CheckRobots bool
 }
 
 // Response is a successful (2xx or 304) response with its body read in full.
@@ -160,6 +266,11 @@ type Response struct {
 
 // Get fetches r.URL. A 2xx or 304 response is returned as a *Response; any
 // other outcome is an *Error.
+//
+// Get first waits for the host's turn (see Config.HostConcurrency and
+// Config.HostDelay) for as long as ctx allows; Config.Timeout then bounds
+// the request itself. With r.CheckRobots it first consults the site's
+// robots.txt, fetching it if it is not cached.
 func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	u, err := url.Parse(r.URL)
 	if err != nil {
@@ -169,6 +280,26 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		return nil, &Error{URL: r.URL, Kind: KindInvalid, Err: err}
 	}
 
+	robots := r.CheckRobots && !c.cfg.IgnoreRobots
+	crawlDelay := time.Duration(-1) // unknown: leave the host's as it is
+	if robots {
+		if crawlDelay, err = c.checkRobots(ctx, u, true); err != nil {
+			return nil, c.classify(ctx, r.URL, err)
+		}
+	}
+	release, err := c.hosts.acquire(ctx, r.URL, strings.ToLower(u.Hostname()), crawlDelay)
+	if err != nil {
+		return nil, c.classify(ctx, r.URL, err)
+	}
+	defer release()
+	return c.do(withRobots(ctx, robots), u, r, c.cfg.MaxBodyBytes, false)
+}
+
+// do sends the request for u and reads the response, whose body may be at
+// most limit bytes long once decoded: a longer one is an error, or with
+// truncate is cut to limit. A 429 or 503 with Retry-After holds back later
+// requests to the host that sent it.
+func (c *Client) do(ctx context.Context, u *url.URL, r Request, limit int64, truncate bool) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 
@@ -219,15 +350,19 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		// Drain a little so the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			c.hosts.backoff(strings.ToLower(resp.Request.URL.Hostname()), retryAfter)
+		}
 		return nil, &Error{
 			URL:        r.URL,
 			Kind:       KindStatus,
 			Status:     resp.StatusCode,
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+			RetryAfter: retryAfter,
 		}
 	}
 
-	body, err := c.readBody(resp)
+	body, err := readBody(resp, limit, truncate)
 	if err != nil {
 		var fe *Error
 		if errors.As(err, &fe) {
@@ -241,13 +376,12 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 }
 
 // readBody reads and, if needed, decompresses resp.Body, refusing more than
-// MaxBodyBytes of decoded content.
-func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	limit := c.cfg.MaxBodyBytes
+// limit bytes of decoded content, or with truncate ignoring the rest.
+func readBody(resp *http.Response, limit int64, truncate bool) ([]byte, error) {
 	var r io.Reader = resp.Body
 	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
-		if resp.ContentLength > limit {
+		if resp.ContentLength > limit && !truncate {
 			return nil, tooLarge(limit)
 		}
 	case "gzip", "x-gzip":
@@ -265,6 +399,9 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(body)) > limit {
+		if truncate {
+			return body[:limit], nil
+		}
 		return nil, tooLarge(limit)
 	}
 	return body, nil
@@ -274,11 +411,26 @@ func tooLarge(limit int64) *Error {
 	return &Error{Kind: KindTooLarge, Err: fmt.Errorf("body exceeds %d bytes", limit)}
 }
 
-// classify turns a transport error into an *Error. ctx is the request's
-// context, including the client's own timeout.
+// classify turns an error met while fetching rawURL into an *Error. ctx is
+// the request's context, including the client's own timeout if it was
+// applied.
 func (c *Client) classify(ctx context.Context, rawURL string, err error) *Error {
+	var fe *Error
+	if errors.As(err, &fe) {
+		// Already classified, by the host pacing or while fetching
+		// robots.txt (then naming the robots.txt URL).
+		if fe == err && fe.URL == rawURL {
+			return fe
+		}
+		return &Error{URL: rawURL, Kind: fe.Kind, RetryAfter: fe.RetryAfter, Err: err}
+	}
 	var ue *url.Error
-	if errors.As(err, &ue) && errors.Is(ue.Err, errBadScheme) {
+	switch {
+	case errors.Is(err, ErrRobotsDisallowed):
+		return &Error{URL: rawURL, Kind: KindRobots, Err: err}
+	case errors.Is(err, ErrForbiddenAddress):
+		return &Error{URL: rawURL, Kind: KindForbiddenAddress, Err: err}
+	case errors.As(err, &ue) && errors.Is(ue.Err, errBadScheme):
 		return &Error{URL: rawURL, Kind: KindInvalid, Err: err}
 	}
 	var ne net.Error

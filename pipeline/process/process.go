@@ -17,6 +17,7 @@ import (
 	"github.com/accordwatch/accordwatch/pipeline/events"
 	"github.com/accordwatch/accordwatch/pipeline/feeds"
 	"github.com/accordwatch/accordwatch/pipeline/fetch"
+	"github.com/accordwatch/accordwatch/pipeline/metrics"
 	"github.com/accordwatch/accordwatch/pipeline/stats"
 )
 
@@ -35,6 +36,9 @@ type Processor struct {
 	Publisher Publisher
 	Log       *slog.Logger
 	Stats     *stats.Counters
+	// Metrics, if set, counts articles, quotes and stances and times the
+	// stages.
+	Metrics *metrics.Metrics
 	// Now returns the current time; time.Now if nil.
 	Now func() time.Time
 }
@@ -54,8 +58,16 @@ func (p *Processor) Process(ctx context.Context, it feeds.Item) (*Output, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.publish(ctx, out); err != nil {
+	stop := p.Metrics.StartStage(metrics.StagePublish)
+	err = p.publish(ctx, out)
+	stop()
+	if err != nil {
 		return nil, err
+	}
+	p.Metrics.Article(metrics.Source(out.Article.Source))
+	p.Metrics.Quotes(len(out.Quotes))
+	for _, s := range out.Stances {
+		p.Metrics.Stance(s.Stance)
 	}
 	return out, nil
 }
@@ -77,7 +89,9 @@ func (p *Processor) Analyze(ctx context.Context, it feeds.Item) (*Output, error)
 		Source:    "page",
 	}
 	var body string
+	stopFetch := p.Metrics.StartStage(metrics.StageFetchPage)
 	art, err := p.fetchArticle(ctx, it.Link)
+	stopFetch()
 	if err == nil && len(strings.TrimSpace(art.Text)) < 80 {
 		err = errors.New("extracted text too short")
 	}
@@ -121,7 +135,9 @@ func (p *Processor) Analyze(ctx context.Context, it feeds.Item) (*Output, error)
 	ev.Text = text
 	ev.ID = events.Hash(canonical(it.Link))
 
+	stopAnalyze := p.Metrics.StartStage(metrics.StageAnalyze)
 	res, err := p.Analyzer.Analyze(ctx, analysis.Document{Text: text, Title: ev.Title, Published: ev.Published})
+	stopAnalyze()
 	if err != nil {
 		return nil, fmt.Errorf("process %s: %w", it.Link, err)
 	}
@@ -158,19 +174,29 @@ func (p *Processor) fetchArticle(ctx context.Context, link string) (*article.Art
 	if link == "" {
 		return nil, errors.New("item has no link")
 	}
-	resp, err := p.Client.Get(ctx, fetch.Request{URL: link, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"})
+	resp, err := p.Client.Get(ctx, fetch.Request{
+		URL:    link,
+		Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+		// An article page is reached by following a feed, so the site's
+		// robots.txt has its say; a disallowed page falls back to the
+		// item's content like any other fetch error.
+		CheckRobots: true,
+	})
 	if err != nil {
 		var fe *fetch.Error
 		if errors.As(err, &fe) {
 			p.Stats.Inc("article_errors_" + string(fe.Kind))
+			p.Metrics.ItemError(string(fe.Kind))
 		} else {
 			p.Stats.Inc("article_errors_other")
+			p.Metrics.ItemError("other")
 		}
 		return nil, err
 	}
 	art, err := article.Extract(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
 		p.Stats.Inc("article_errors_extract")
+		p.Metrics.ItemError("extract")
 		return nil, err
 	}
 	return art, nil

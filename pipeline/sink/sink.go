@@ -19,6 +19,7 @@ import (
 
 	"github.com/accordwatch/accordwatch/pipeline/bus"
 	"github.com/accordwatch/accordwatch/pipeline/events"
+	"github.com/accordwatch/accordwatch/pipeline/metrics"
 	"github.com/accordwatch/accordwatch/pipeline/stats"
 	"github.com/accordwatch/accordwatch/store"
 )
@@ -32,6 +33,9 @@ type Sink struct {
 	Publisher *bus.Publisher
 	Log       *slog.Logger
 	Stats     *stats.Counters
+	// Metrics, if set, counts changes and contradictions and times the
+	// store.
+	Metrics *metrics.Metrics
 }
 
 // Consumer creates or updates the sink's durable consumer on the stream.
@@ -116,6 +120,7 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 		if err := json.Unmarshal(data, &o); err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrBadEvent, subject, err)
 		}
+		stop := s.Metrics.StartStage(metrics.StageStore)
 		out, err := s.Store.RecordObservation(ctx, store.Observation{
 			ID: o.ID, ArticleID: o.ArticleID, URL: o.URL, Outlet: o.Outlet, Title: o.Title,
 			Actor: o.Actor, Accord: o.Accord, Stance: o.Stance, Historical: o.Historical,
@@ -123,6 +128,7 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 			Speaker: o.Speaker, Rule: o.Rule, Confidence: o.Confidence,
 			Published: o.Published, Observed: o.Observed,
 		})
+		stop()
 		if err != nil {
 			return err
 		}
@@ -136,6 +142,7 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 			}
 			if !dup {
 				s.Stats.Inc("published_change")
+				s.Metrics.Change()
 				s.logger().Info("stance change", "actor", ch.Actor, "accord", ch.Accord, "from", ch.Previous, "to", ch.Stance,
 					"sources", ch.Sources, "url", ch.URL)
 			}
@@ -148,6 +155,7 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 			}
 			if !dup {
 				s.Stats.Inc("published_contradiction")
+				s.Metrics.Contradiction()
 				s.logger().Info("stance contradiction", "actor", k.Actor, "accord", k.Accord, "current", k.Current,
 					"reported", k.Stance, "outlet", k.Outlet, "url", k.URL)
 			}

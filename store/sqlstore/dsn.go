@@ -7,13 +7,17 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // busyTimeoutMillis is how long an SQLite connection waits for a lock held
 // by another connection (another process, typically) before failing.
 const busyTimeoutMillis = 5000
 
-// dialect captures what differs between the SQL databases the store runs on.
+// dialect captures what differs between the SQL databases the store runs
+// on. Queries are written once, with ? placeholders, and adapted by
+// rebind, bytewise and the locking methods in postgres.go.
 type dialect struct {
 	name string
 	// dollar reports whether placeholders are $1, $2, … instead of ?.
@@ -63,6 +67,17 @@ func (d dialect) rebind(query string) string {
 	return b.String()
 }
 
+// bytewise returns the ORDER BY term that sorts the text expression expr by
+// its bytes, as SQLite does by default. PostgreSQL sorts text by the
+// database's collation (often linguistic, e.g. en_US, where "a" < "B" and
+// punctuation is ignored), so there it asks for the "C" collation.
+func (d dialect) bytewise(expr string) string {
+	if d == postgresDialect {
+		return expr + ` COLLATE "C"`
+	}
+	return expr
+}
+
 // target is a parsed DSN: what to hand to sql.Open, and the directory that
 // must exist before the database file can be created.
 type target struct {
@@ -80,15 +95,16 @@ type target struct {
 //     "sqlite://data/x.db" (relative);
 //   - an SQLite URI: "file:data/x.db", "file:///abs/x.db?mode=rwc", passed
 //     to the driver as is (percent-escapes and all);
-//   - ":memory:" for a private in-memory database (tests, tools).
-//
-// "postgres://" and "postgresql://" are recognised but not supported yet.
+//   - ":memory:" for a private in-memory database (tests, tools);
+//   - a PostgreSQL URL, "postgres://" or "postgresql://", e.g.
+//     "postgres://user:pass@host:5432/db?sslmode=disable", passed to pgx
+//     as is (see parsePostgres).
 func parseDSN(dsn string) (target, error) {
 	switch {
 	case dsn == "":
 		return target{}, errors.New("empty DSN")
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return target{}, errors.New("PostgreSQL DSNs are not supported yet")
+		return parsePostgres(dsn)
 	case dsn == ":memory:":
 		return target{dialect: sqliteDialect, driver: "sqlite", driverDSN: withSQLiteParams("file::memory:"), inMemory: true}, nil
 	case strings.HasPrefix(dsn, "file:"):
@@ -104,6 +120,22 @@ func parseDSN(dsn string) (target, error) {
 	default:
 		return sqlitePath(dsn)
 	}
+}
+
+// parsePostgres builds the target for a PostgreSQL URL. The URL goes to the
+// pgx driver unchanged, so every pgx connection parameter works, and so do
+// the libpq environment variables (PGPASSWORD, PGSSLMODE, …) and
+// ~/.pgpass for what it leaves out. Query parameters pgx does not know are
+// sent to the server as run-time settings, e.g. search_path=accordwatch or
+// application_name=accordwatch.
+//
+// The URL is parsed here so that a malformed one fails before any
+// connection attempt; pgx blanks the password out of its parse errors.
+func parsePostgres(dsn string) (target, error) {
+	if _, err := pgx.ParseConfig(dsn); err != nil {
+		return target{}, fmt.Errorf("PostgreSQL DSN: %w", err)
+	}
+	return target{dialect: postgresDialect, driver: "pgx", driverDSN: dsn}, nil
 }
 
 // sqlitePath builds the target for a plain file path.

@@ -11,10 +11,17 @@ import (
 // version i to version i+1. Append only; never edit a migration that has
 // been released.
 //
-// The SQL must run on both SQLite and PostgreSQL: TEXT, BIGINT, INTEGER,
-// BOOLEAN and DOUBLE PRECISION columns only, times as BIGINT Unix
-// microseconds (NULL for the zero time), no AUTOINCREMENT/SERIAL.
-// A migration may hold several statements separated by semicolons.
+// The same list is applied on SQLite and PostgreSQL, so the SQL must run on
+// both: TEXT, BIGINT, INTEGER, BOOLEAN and DOUBLE PRECISION columns only
+// (BOOLEAN literals TRUE and FALSE), times as BIGINT Unix microseconds
+// (NULL for the zero time), no AUTOINCREMENT/SERIAL, no INSERT OR
+// IGNORE/REPLACE (ON CONFLICT instead), no SQLite-only functions, and no
+// text ordering (ORDER BY, MIN, <) that the database's collation could
+// change: PostgreSQL sorts text by it, SQLite by bytes. (Migration 2's
+// MIN(o.id) predates PostgreSQL support; on PostgreSQL it always runs on
+// an empty database, together with migration 1.) A migration may hold
+// several statements separated by semicolons: it runs as one Exec without
+// arguments, which pgx sends with the simple query protocol.
 var migrations = []string{
 	// 1: initial schema.
 	`
@@ -181,17 +188,26 @@ WHERE NOT o.historical AND o.effective >= cs.since - 259200000000
 GROUP BY 1, 2
 ON CONFLICT (change_id, source) DO NOTHING;
 `,
+	// 3: feed scheduling: when a feed is due, its adapted interval and its
+	// observed publishing rate (durations in microseconds).
+	`
+ALTER TABLE feed_states ADD COLUMN next_poll BIGINT;
+ALTER TABLE feed_states ADD COLUMN interval_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE feed_states ADD COLUMN publish_gap_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE feed_states ADD COLUMN last_published BIGINT;
+`,
 }
 
 // migrate brings the schema of db up to len(migs), applying the pending
 // migrations and recording each in schema_migrations, all in one
 // transaction. It fails if the database is newer than migs.
 //
-// On SQLite the transaction takes the write lock at BEGIN (_txlock=immediate),
-// so stores opening the same file at once apply each migration once.
-// TODO(postgres): take pg_advisory_xact_lock first for the same guarantee.
+// Stores opening the same database at once take turns (see
+// dialect.lockMigrations), so each migration is applied once, by the first,
+// and the others find the schema up to date. On both databases DDL is
+// transactional: a failed migration leaves the schema as it was.
 func migrate(ctx context.Context, db *sql.DB, d dialect, migs []string) (err error) {
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx, d.txOptions())
 	if err != nil {
 		return fmt.Errorf("begin migration: %w", err)
 	}
@@ -200,6 +216,9 @@ func migrate(ctx context.Context, db *sql.DB, d dialect, migs []string) (err err
 			_ = tx.Rollback()
 		}
 	}()
+	if err := d.lockMigrations(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
 	applied_at BIGINT NOT NULL

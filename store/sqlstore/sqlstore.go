@@ -1,11 +1,13 @@
 // Package sqlstore implements store.Store on database/sql.
 //
-// It runs on SQLite through modernc.org/sqlite (pure Go, no cgo). The SQL
-// is kept portable so that PostgreSQL can be added: queries are written
-// with ? placeholders and rebound per dialect, upserts use
-// ON CONFLICT (...) DO NOTHING / DO UPDATE, times are BIGINT Unix
-// microseconds (NULL for the zero time) and the schema lives in versioned
-// migrations (see migrations.go).
+// It runs on SQLite through modernc.org/sqlite (pure Go, no cgo) and on
+// PostgreSQL through pgx (github.com/jackc/pgx/v5/stdlib), with the same
+// code: queries are written with ? placeholders and rebound per dialect
+// ($1, $2, … on PostgreSQL), upserts use ON CONFLICT (...) DO NOTHING /
+// DO UPDATE, times are BIGINT Unix microseconds (NULL for the zero time),
+// text is sorted bytewise on both, and the schema lives in versioned
+// migrations applied at open (see migrations.go). What cannot be portable,
+// locking, lives in dialect methods (see postgres.go).
 package sqlstore
 
 import (
@@ -40,11 +42,16 @@ type Store struct {
 //   - a file path, e.g. "./data/accordwatch.db";
 //   - "sqlite://" and a path, e.g. "sqlite:///abs/path.db";
 //   - an SQLite URI, e.g. "file:data/accordwatch.db?mode=rwc";
-//   - ":memory:", a private in-memory database.
+//   - ":memory:", a private in-memory database;
+//   - a PostgreSQL URL, e.g. "postgres://user:pass@host:5432/db"; the
+//     database must exist, and the user needs the right to create tables
+//     in the first schema of its search_path.
 //
 // The parent directory of a database file is created if missing. SQLite
 // databases are opened in WAL mode with a busy timeout, and use a single
 // connection, so writes from many goroutines are serialised in-process.
+// Several processes may share a database of either kind, and may open it
+// for the first time at once.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	return open(ctx, dsn, migrations)
 }
@@ -86,16 +93,7 @@ func connect(ctx context.Context, t target, migs []string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", t.driver, err)
 	}
-	if t.dialect == sqliteDialect {
-		// SQLite allows one writer at a time. One connection serialises
-		// every statement of this process, so "database is locked" can
-		// only come from another process, and busy_timeout handles that.
-		// It also keeps an in-memory database alive and shared.
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		db.SetConnMaxLifetime(0)
-		db.SetConnMaxIdleTime(0)
-	}
+	t.dialect.configurePool(db)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: open: connect: %w", err)
@@ -131,7 +129,7 @@ type querier interface {
 // inTx runs fn in a transaction, committing if fn returns nil. fn must use
 // only tx: with a single-connection pool, touching s.db would deadlock.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, s.dialect.txOptions())
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -253,7 +251,7 @@ ON CONFLICT (id) DO UPDATE SET
 func (s *Store) Quotes(ctx context.Context, articleID string) ([]store.Quote, error) {
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
 SELECT id, article_id, url, body, speaker, actor, start_offset, end_offset, published
-FROM quotes WHERE article_id = ? ORDER BY start_offset, id`), articleID)
+FROM quotes WHERE article_id = ? ORDER BY start_offset, `+s.dialect.bytewise("id")), articleID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: quotes of %q: %w", articleID, err)
 	}
@@ -278,6 +276,10 @@ FROM quotes WHERE article_id = ? ORDER BY start_offset, id`), articleID)
 
 // RecordObservation stores o and applies it to the current stance of
 // (o.Actor, o.Accord) in one transaction; see store.Store for the rules.
+//
+// Concurrent calls on the same pair, from this process or others, take
+// turns (see dialect.lockPair); calls on different pairs do not wait for
+// each other on PostgreSQL.
 func (s *Store) RecordObservation(ctx context.Context, o store.Observation) (store.Outcome, error) {
 	switch {
 	case o.ID == "":
@@ -294,6 +296,9 @@ func (s *Store) RecordObservation(ctx context.Context, o store.Observation) (sto
 
 	var out store.Outcome
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.dialect.lockPair(ctx, tx, o.Actor, o.Accord); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, s.dialect.rebind(`
 INSERT INTO observations (id, article_id, url, outlet, title, actor, accord, stance, historical,
 	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, effective, contradicts)
@@ -543,7 +548,7 @@ func (s *Store) hasSource(ctx context.Context, q querier, changeID, source strin
 func (s *Store) pendingReports(ctx context.Context, q querier, currentObservationID, stance string) ([]report, error) {
 	rows, err := q.QueryContext(ctx, s.dialect.rebind(`
 SELECT observation_id, source, since FROM contradictions
-WHERE current_observation_id = ? AND stance = ? ORDER BY since, observation_id`), currentObservationID, stance)
+WHERE current_observation_id = ? AND stance = ? ORDER BY since, `+s.dialect.bytewise("observation_id")), currentObservationID, stance)
 	if err != nil {
 		return nil, fmt.Errorf("read contradictions: %w", err)
 	}
@@ -689,7 +694,8 @@ func (s *Store) Current(ctx context.Context, actor, accord string) (store.Curren
 
 // CurrentAll returns every current stance, ordered by actor and accord.
 func (s *Store) CurrentAll(ctx context.Context) ([]store.Current, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+currentColumns+` FROM current_stances ORDER BY actor, accord`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+currentColumns+` FROM current_stances ORDER BY `+
+		s.dialect.bytewise("actor")+`, `+s.dialect.bytewise("accord"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: current stances: %w", err)
 	}
@@ -719,7 +725,7 @@ SELECT id, article_id, url, outlet, title, actor, accord, stance, historical,
 	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, contradicts
 FROM observations WHERE actor = ? AND accord = ?
 ORDER BY CASE WHEN effective IS NULL THEN 0 ELSE 1 END, effective,
-	CASE WHEN observed IS NULL THEN 0 ELSE 1 END, observed, id`), actor, accord)
+	CASE WHEN observed IS NULL THEN 0 ELSE 1 END, observed, `+s.dialect.bytewise("id")), actor, accord)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
 	}
@@ -748,7 +754,7 @@ ORDER BY CASE WHEN effective IS NULL THEN 0 ELSE 1 END, effective,
 // and then ID. A zero from means "since the beginning".
 func (s *Store) Changes(ctx context.Context, from, to time.Time) ([]store.Change, error) {
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+changeColumns+`
-FROM stance_changes WHERE detected >= ? AND detected < ? ORDER BY detected, id`),
+FROM stance_changes WHERE detected >= ? AND detected < ? ORDER BY detected, `+s.dialect.bytewise("id")),
 		from.UnixMicro(), to.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: changes: %w", err)
@@ -772,7 +778,7 @@ FROM stance_changes WHERE detected >= ? AND detected < ? ORDER BY detected, id`)
 // by Detected and then ID. A zero from means "since the beginning".
 func (s *Store) Contradictions(ctx context.Context, from, to time.Time) ([]store.Contradiction, error) {
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+contradictionColumns+`
-FROM contradictions WHERE detected >= ? AND detected < ? ORDER BY detected, id`),
+FROM contradictions WHERE detected >= ? AND detected < ? ORDER BY detected, `+s.dialect.bytewise("id")),
 		from.UnixMicro(), to.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: contradictions: %w", err)
@@ -817,25 +823,71 @@ ON CONFLICT (item_key) DO NOTHING`), key, feedURL, time.Now().UnixMicro())
 	return nil
 }
 
+// feedStateColumns are the columns scanned by scanFeedState, after url.
+const feedStateColumns = `etag, last_modified, last_polled, last_success, last_error, failures,
+	next_poll, interval_us, publish_gap_us, last_published`
+
+// scanFeedState scans the feedStateColumns of one row into fs.
+func scanFeedState(row interface{ Scan(...any) error }, fs *store.FeedState) error {
+	var lastPolled, lastSuccess, nextPoll, lastPublished sql.NullInt64
+	var interval, gap int64
+	if err := row.Scan(&fs.ETag, &fs.LastModified, &lastPolled, &lastSuccess, &fs.LastError, &fs.Failures,
+		&nextPoll, &interval, &gap, &lastPublished); err != nil {
+		return err
+	}
+	fs.LastPolled, fs.LastSuccess = fromDB(lastPolled), fromDB(lastSuccess)
+	fs.NextPoll, fs.LastPublished = fromDB(nextPoll), fromDB(lastPublished)
+	fs.Interval, fs.PublishGap = time.Duration(interval)*time.Microsecond, time.Duration(gap)*time.Microsecond
+	return nil
+}
+
 // FeedState returns the polling state of the feed at url, or
 // store.FeedState{URL: url} if the feed is unknown.
 func (s *Store) FeedState(ctx context.Context, url string) (store.FeedState, error) {
-	var (
-		fs                      = store.FeedState{URL: url}
-		lastPolled, lastSuccess sql.NullInt64
-	)
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`
-SELECT etag, last_modified, last_polled, last_success, last_error, failures
-FROM feed_states WHERE url = ?`), url).Scan(
-		&fs.ETag, &fs.LastModified, &lastPolled, &lastSuccess, &fs.LastError, &fs.Failures)
+	fs := store.FeedState{URL: url}
+	err := scanFeedState(s.db.QueryRowContext(ctx, s.dialect.rebind(`
+SELECT `+feedStateColumns+` FROM feed_states WHERE url = ?`), url), &fs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.FeedState{URL: url}, nil
 	}
 	if err != nil {
 		return store.FeedState{}, fmt.Errorf("sqlstore: feed state %q: %w", url, err)
 	}
-	fs.LastPolled, fs.LastSuccess = fromDB(lastPolled), fromDB(lastSuccess)
 	return fs, nil
+}
+
+// FeedStates returns the state of every feed polled so far, by URL.
+func (s *Store) FeedStates(ctx context.Context) ([]store.FeedState, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
+SELECT url, `+feedStateColumns+` FROM feed_states ORDER BY `+s.dialect.bytewise("url")))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: feed states: %w", err)
+	}
+	defer rows.Close()
+	var out []store.FeedState
+	for rows.Next() {
+		var fs store.FeedState
+		var url string
+		if err := scanFeedState(scanWithURL{rows, &url}, &fs); err != nil {
+			return nil, fmt.Errorf("sqlstore: feed states: %w", err)
+		}
+		fs.URL = url
+		out = append(out, fs)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: feed states: %w", err)
+	}
+	return out, nil
+}
+
+// scanWithURL scans a leading url column before the feed state columns.
+type scanWithURL struct {
+	rows *sql.Rows
+	url  *string
+}
+
+func (r scanWithURL) Scan(dest ...any) error {
+	return r.rows.Scan(append([]any{r.url}, dest...)...)
 }
 
 // PutFeedState inserts or replaces the state of feed fs.URL.
@@ -844,12 +896,16 @@ func (s *Store) PutFeedState(ctx context.Context, fs store.FeedState) error {
 		return errors.New("sqlstore: put feed state: empty URL")
 	}
 	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`
-INSERT INTO feed_states (url, etag, last_modified, last_polled, last_success, last_error, failures)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO feed_states (url, etag, last_modified, last_polled, last_success, last_error, failures,
+	next_poll, interval_us, publish_gap_us, last_published)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (url) DO UPDATE SET
 	etag = excluded.etag, last_modified = excluded.last_modified, last_polled = excluded.last_polled,
-	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures`),
-		fs.URL, fs.ETag, fs.LastModified, toDB(fs.LastPolled), toDB(fs.LastSuccess), fs.LastError, fs.Failures)
+	last_success = excluded.last_success, last_error = excluded.last_error, failures = excluded.failures,
+	next_poll = excluded.next_poll, interval_us = excluded.interval_us,
+	publish_gap_us = excluded.publish_gap_us, last_published = excluded.last_published`),
+		fs.URL, fs.ETag, fs.LastModified, toDB(fs.LastPolled), toDB(fs.LastSuccess), fs.LastError, fs.Failures,
+		toDB(fs.NextPoll), fs.Interval.Microseconds(), fs.PublishGap.Microseconds(), toDB(fs.LastPublished))
 	if err != nil {
 		return fmt.Errorf("sqlstore: put feed state %q: %w", fs.URL, err)
 	}

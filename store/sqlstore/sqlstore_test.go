@@ -16,13 +16,20 @@ import (
 	"github.com/accordwatch/accordwatch/store/storetest"
 )
 
+// TestSuite runs the behaviour suite on each backend, a new database for
+// each test.
 func TestSuite(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "data", "accordwatch.db"))
-		if err != nil {
-			t.Fatalf("Open: %v", err)
+	forEachBackend(t, func(t *testing.T, b backend) {
+		if b.name == "postgres" && os.Getenv(postgresEnv) == "" {
+			t.Skip(postgresSkip) // once, not for every test of the suite
 		}
-		return s
+		storetest.Run(t, func(t *testing.T) store.Store {
+			s, err := Open(context.Background(), b.newDSN(t))
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			return s
+		})
 	})
 }
 
@@ -61,9 +68,11 @@ func migrationRows(t *testing.T, s *Store) []migrationRow {
 	return rs
 }
 
-func TestReopenKeepsData(t *testing.T) {
+func TestReopenKeepsData(t *testing.T) { forEachBackend(t, testReopenKeepsData) }
+
+func testReopenKeepsData(t *testing.T, b backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "accordwatch.db")
+	path := b.newDSN(t)
 	s := mustOpen(t, path, migrations)
 	o := store.Observation{ID: "o1", Actor: "Germany", Accord: "Pall Mall Process", Stance: store.StanceSigned,
 		Published: time.Date(2025, 3, 1, 10, 0, 0, 123456000, time.UTC), Observed: time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)}
@@ -112,8 +121,10 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 }
 
-func TestMigrationsRunOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "accordwatch.db")
+func TestMigrationsRunOnce(t *testing.T) { forEachBackend(t, testMigrationsRunOnce) }
+
+func testMigrationsRunOnce(t *testing.T, b backend) {
+	path := b.newDSN(t)
 	mustOpen(t, path, migrations).Close()
 
 	// A release adds a migration: only it runs. Plain CREATE TABLE fails if
@@ -146,8 +157,12 @@ func TestMigrationsRunOnce(t *testing.T) {
 // TestMigrationCountsExistingSources upgrades a version-1 database and
 // checks the sources counted for its changes and current stance.
 func TestMigrationCountsExistingSources(t *testing.T) {
+	forEachBackend(t, testMigrationCountsExistingSources)
+}
+
+func testMigrationCountsExistingSources(t *testing.T, b backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "accordwatch.db")
+	path := b.newDSN(t)
 	s := mustOpen(t, path, migrations[:1])
 	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	h := int64(time.Hour / time.Microsecond)
@@ -165,22 +180,22 @@ func TestMigrationCountsExistingSources(t *testing.T) {
 		{"o6", "art6", "", "signed", false, t0.UnixMicro() + 4*h},           // no outlet: the article
 		{"o7", "art7", "Outlet E", "opposes", false, t0.UnixMicro() + 5*h},  // another stance
 	} {
-		if _, err := s.db.Exec(`INSERT INTO observations (id, article_id, url, outlet, title, actor, accord, stance, historical,
+		if _, err := s.db.Exec(s.dialect.rebind(`INSERT INTO observations (id, article_id, url, outlet, title, actor, accord, stance, historical,
 	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, effective)
-VALUES (?, ?, '', ?, '', 'BRA', 'pall-mall-process', ?, ?, '', 0, 0, '', '', 0, ?, ?, ?)`,
+VALUES (?, ?, '', ?, '', 'BRA', 'pall-mall-process', ?, ?, '', 0, 0, '', '', 0, ?, ?, ?)`),
 			o.id, o.article, o.outlet, o.stance, o.historical, o.effective, o.effective+h, o.effective); err != nil {
 			t.Fatalf("insert %s: %v", o.id, err)
 		}
 	}
-	if _, err := s.db.Exec(`INSERT INTO stance_changes (id, actor, accord, previous, previous_since, stance, since, detected,
+	if _, err := s.db.Exec(s.dialect.rebind(`INSERT INTO stance_changes (id, actor, accord, previous, previous_since, stance, since, detected,
 	observation_id, evidence, speaker, url, outlet, title) VALUES
 	('chg-o0', 'BRA', 'pall-mall-process', '', NULL, 'declined', ?, ?, 'o0', '', '', '', 'Outlet A', ''),
-	('chg-o1', 'BRA', 'pall-mall-process', 'declined', ?, 'signed', ?, ?, 'o1', '', '', '', 'Outlet A', '')`,
+	('chg-o1', 'BRA', 'pall-mall-process', 'declined', ?, 'signed', ?, ?, 'o1', '', '', '', 'Outlet A', '')`),
 		t0.UnixMicro()-200*h, t0.UnixMicro()-199*h, t0.UnixMicro()-200*h, t0.UnixMicro(), t0.UnixMicro()+h); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec(`INSERT INTO current_stances (actor, accord, stance, since, observation_id)
-VALUES ('BRA', 'pall-mall-process', 'signed', ?, 'o1')`, t0.UnixMicro()); err != nil {
+	if _, err := s.db.Exec(s.dialect.rebind(`INSERT INTO current_stances (actor, accord, stance, since, observation_id)
+VALUES ('BRA', 'pall-mall-process', 'signed', ?, 'o1')`), t0.UnixMicro()); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -224,8 +239,10 @@ VALUES ('BRA', 'pall-mall-process', 'signed', ?, 'o1')`, t0.UnixMicro()); err !=
 	}
 }
 
-func TestFailedMigrationRollsBack(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "accordwatch.db")
+func TestFailedMigrationRollsBack(t *testing.T) { forEachBackend(t, testFailedMigrationRollsBack) }
+
+func testFailedMigrationRollsBack(t *testing.T, b backend) {
+	path := b.newDSN(t)
 	bad := append(migrations[:len(migrations):len(migrations)], `CREATE TABLE half (x INTEGER)`, `NOT SQL`)
 	if _, err := open(context.Background(), path, bad); err == nil {
 		t.Fatal("open with a broken migration succeeded")
@@ -235,8 +252,12 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 	if rows := migrationRows(t, s); len(rows) != len(migrations) {
 		t.Errorf("schema_migrations has %d rows after a failed migration, want %d", len(rows), len(migrations))
 	}
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'`
+	if s.dialect == postgresDialect {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'half'`
+	}
 	var n int
-	err := s.db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'`).Scan(&n)
+	err := s.db.QueryRow(q).Scan(&n)
 	if err != nil || n != 0 {
 		t.Errorf("table from the failed batch exists (count %d, err %v); want rolled back", n, err)
 	}
@@ -260,12 +281,16 @@ func TestSQLiteSettings(t *testing.T) {
 	}
 }
 
-// TestTwoStoresOneFile stands in for two processes sharing a database: the
-// single-connection pool does not serialise them, busy_timeout and
-// immediate transactions must.
-func TestTwoStoresOneFile(t *testing.T) {
+// TestTwoStoresOneDatabase stands in for two processes sharing a new
+// database: both open it at once, and migrations must apply once; then
+// both record observations of one pair. On SQLite the single-connection
+// pool does not serialise them, busy_timeout and immediate transactions
+// must; on PostgreSQL, the advisory locks of migrate and RecordObservation.
+func TestTwoStoresOneDatabase(t *testing.T) { forEachBackend(t, testTwoStoresOneDatabase) }
+
+func testTwoStoresOneDatabase(t *testing.T, b backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shared.db")
+	path := b.newDSN(t)
 	var stores [2]*Store
 	var wg sync.WaitGroup
 	var openErrs [2]error
@@ -309,6 +334,57 @@ func TestTwoStoresOneFile(t *testing.T) {
 	}
 	if rows := migrationRows(t, stores[1]); len(rows) != len(migrations) {
 		t.Errorf("schema_migrations has %d rows, want %d", len(rows), len(migrations))
+	}
+	checkChangeChain(t, stores[1], "France", "Paris Call")
+}
+
+// checkChangeChain checks that the changes of (actor, accord) form one
+// chain from the first stance, each starting from the stance and time the
+// one before set, and that the chain ends at the current stance: no change
+// was lost to a race.
+func checkChangeChain(t *testing.T, s *Store, actor, accord string) {
+	t.Helper()
+	ctx := context.Background()
+	changes, err := s.Changes(ctx, time.Time{}, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type link struct {
+		stance string
+		since  time.Time
+	}
+	next := map[link]store.Change{}
+	var first []store.Change
+	n := 0
+	for _, c := range changes {
+		if c.Actor != actor || c.Accord != accord {
+			continue
+		}
+		n++
+		if c.Previous == "" {
+			first = append(first, c)
+			continue
+		}
+		l := link{c.Previous, c.PreviousSince}
+		if dup, ok := next[l]; ok {
+			t.Fatalf("changes %s and %s both follow (%s, %v): lost update", dup.ID, c.ID, l.stance, l.since)
+		}
+		next[l] = c
+	}
+	if len(first) != 1 {
+		t.Fatalf("%d changes with no previous stance, want 1: %+v", len(first), first)
+	}
+	last, visited := first[0], 1
+	for c, ok := next[link{last.Stance, last.Since}]; ok; c, ok = next[link{last.Stance, last.Since}] {
+		last = c
+		visited++
+	}
+	if visited != n {
+		t.Errorf("chain from the first stance covers %d of %d changes", visited, n)
+	}
+	cur, err := s.Current(ctx, actor, accord)
+	if err != nil || cur.ObservationID != last.ObservationID || cur.Stance != last.Stance {
+		t.Errorf("Current = %+v, %v; want set by the last change of the chain %+v", cur, err, last)
 	}
 }
 
@@ -364,7 +440,7 @@ func TestOpenDSNForms(t *testing.T) {
 		}
 	})
 
-	for _, dsn := range []string{"", "postgres://u@localhost/db", "mysql://x", "a?b.db", "file:/x.db#frag", "sqlite://"} {
+	for _, dsn := range []string{"", "postgres://u@localhost:notaport/db", "mysql://x", "a?b.db", "file:/x.db#frag", "sqlite://"} {
 		if s, err := Open(ctx, dsn); err == nil {
 			s.Close()
 			t.Errorf("Open(%q) succeeded, want an error", dsn)
@@ -391,6 +467,84 @@ func TestParseDSN(t *testing.T) {
 		if got.driverDSN != tc.driverDSN || got.dir != tc.dir || got.dialect != sqliteDialect {
 			t.Errorf("parseDSN(%q) = %+v, want driverDSN %q, dir %q", tc.dsn, got, tc.driverDSN, tc.dir)
 		}
+	}
+}
+
+func TestParsePostgresDSN(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://accordwatch:secret@localhost:5432/accordwatch?sslmode=disable",
+		"postgresql://db.example/accordwatch?search_path=aw&application_name=accordwatch",
+		"postgres:///accordwatch?host=/var/run/postgresql",
+	} {
+		got, err := parseDSN(dsn)
+		if err != nil {
+			t.Errorf("parseDSN(%q): %v", dsn, err)
+			continue
+		}
+		if want := (target{dialect: postgresDialect, driver: "pgx", driverDSN: dsn}); got != want {
+			t.Errorf("parseDSN(%q) = %+v, want %+v", dsn, got, want)
+		}
+	}
+	_, err := parseDSN("postgres://accordwatch:secret@localhost:notaport/db")
+	if err == nil {
+		t.Fatal("parseDSN with a bad port succeeded")
+	}
+	if strings.Contains(err.Error(), "secret") {
+		t.Errorf("parse error shows the password: %v", err)
+	}
+}
+
+// TestBytewiseOrder checks that text sorts by bytes on every backend, as
+// on SQLite: PostgreSQL databases often sort linguistically ("a" < "B").
+func TestBytewiseOrder(t *testing.T) { forEachBackend(t, testBytewiseOrder) }
+
+func testBytewiseOrder(t *testing.T, b backend) {
+	ctx := context.Background()
+	s := mustOpen(t, b.newDSN(t), migrations)
+	defer s.Close()
+	ids := []string{"B", "a", "a-c", "ab", "b", "É"} // byte order
+	for i := range ids {
+		id := ids[len(ids)-1-i]
+		if err := s.PutQuote(ctx, store.Quote{ID: id, ArticleID: "art"}); err != nil {
+			t.Fatal(err)
+		}
+		o := store.Observation{ID: id, Actor: id, Accord: "X", Stance: store.StanceSigned, Observed: time.Unix(1, 0)}
+		if _, err := s.RecordObservation(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	qs, err := s.Quotes(ctx, "art")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, q := range qs {
+		got = append(got, q.ID)
+	}
+	if !reflect.DeepEqual(got, ids) {
+		t.Errorf("Quotes order = %q, want %q", got, ids)
+	}
+	cs, err := s.CurrentAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, c := range cs {
+		got = append(got, c.Actor)
+	}
+	if !reflect.DeepEqual(got, ids) {
+		t.Errorf("CurrentAll order = %q, want %q", got, ids)
+	}
+	changes, err := s.Changes(ctx, time.Time{}, time.Unix(2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, c := range changes {
+		got = append(got, c.ObservationID)
+	}
+	if !reflect.DeepEqual(got, ids) {
+		t.Errorf("Changes order = %q, want %q", got, ids)
 	}
 }
 
@@ -427,7 +581,11 @@ func TestTimeEncoding(t *testing.T) {
 }
 
 func TestRecordObservationValidates(t *testing.T) {
-	s := mustOpen(t, filepath.Join(t.TempDir(), "a.db"), migrations)
+	forEachBackend(t, testRecordObservationValidates)
+}
+
+func testRecordObservationValidates(t *testing.T, b backend) {
+	s := mustOpen(t, b.newDSN(t), migrations)
 	defer s.Close()
 	for _, o := range []store.Observation{
 		{Actor: "A", Accord: "B", Stance: "signed"},
@@ -448,8 +606,10 @@ func TestRecordObservationValidates(t *testing.T) {
 	}
 }
 
-func TestContextCanceled(t *testing.T) {
-	s := mustOpen(t, filepath.Join(t.TempDir(), "a.db"), migrations)
+func TestContextCanceled(t *testing.T) { forEachBackend(t, testContextCanceled) }
+
+func testContextCanceled(t *testing.T, b backend) {
+	s := mustOpen(t, b.newDSN(t), migrations)
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -689,6 +689,7 @@ func testFeedState(t *testing.T, s store.Store) {
 	states := []store.FeedState{
 		{URL: url, ETag: `W/"abc"`, LastModified: "Mon, 10 Mar 2025 08:00:00 GMT", LastPolled: base, LastSuccess: base},
 		{URL: url, ETag: `W/"abc"`, LastModified: "Mon, 10 Mar 2025 08:00:00 GMT", LastPolled: day(1), LastSuccess: base, LastError: "HTTP 503", Failures: 3},
+		{URL: url, LastPolled: day(2), NextPoll: day(3), Interval: 20 * time.Minute, PublishGap: 95 * time.Minute, LastPublished: day(1), Failures: 1},
 		{URL: url, LastPolled: day(2)}, // cleared fields and a zero time overwrite old values
 	}
 	for i, fs := range states {
@@ -701,6 +702,7 @@ func testFeedState(t *testing.T, s store.Store) {
 		}
 		want := fs
 		want.LastPolled, want.LastSuccess = norm(fs.LastPolled), norm(fs.LastSuccess)
+		want.NextPoll, want.LastPublished = norm(fs.NextPoll), norm(fs.LastPublished)
 		if got != want {
 			t.Errorf("FeedState after put #%d = %+v, want %+v", i, got, want)
 		}
@@ -708,6 +710,17 @@ func testFeedState(t *testing.T, s store.Store) {
 	other, err := s.FeedState(ctx, "https://other.example/feed")
 	if err != nil || other != (store.FeedState{URL: "https://other.example/feed"}) {
 		t.Errorf("FeedState(other) = %+v, %v; want empty state", other, err)
+	}
+	// FeedStates lists every feed polled, by URL.
+	if err := s.PutFeedState(ctx, store.FeedState{URL: "https://a.example/feed", LastError: "HTTP 500", Failures: 2}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.FeedStates(ctx)
+	if err != nil {
+		t.Fatalf("FeedStates: %v", err)
+	}
+	if len(all) != 2 || all[0].URL != "https://a.example/feed" || all[0].Failures != 2 || all[1].URL != url {
+		t.Errorf("FeedStates = %+v, want a.example then news.example", all)
 	}
 }
 
