@@ -3,9 +3,12 @@ package daemon
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -196,4 +199,57 @@ func TestStoreOutage(t *testing.T) {
 	}
 	stop()
 	wg.Wait()
+}
+
+// TestMetricsEndpoint scrapes a running daemon's /metrics, /healthz and
+// /readyz.
+func TestMetricsEndpoint(t *testing.T) {
+	site := newStorySite(t, 3, nil)
+	srv, err := bus.StartEmbedded(bus.EmbeddedOptions{Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	cfg := quickConfig(t, srv.ClientURL(), site.srv.URL+"/feed.xml")
+	cfg.Metrics.Addr = "127.0.0.1:0"
+	d, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(&syncBuffer{}, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	defer func() { stop(); <-done }()
+	waitFor(t, "3 articles", 30*time.Second, func() bool { return d.Stats.Get("items_processed") >= 3 })
+	base := "http://" + d.MetricsServer.Addr().String()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	waitFor(t, "metrics to show the articles", 10*time.Second, func() bool {
+		_, body := get("/metrics")
+		return strings.Contains(body, `accordwatch_articles_total{source="page"} 3`)
+	})
+	_, body := get("/metrics")
+	for _, want := range []string{
+		"accordwatch_feeds_polled_total ", `accordwatch_stances_total{stance="signed"} 3`,
+		`accordwatch_stage_duration_seconds_count{stage="analyze"} 3`, `accordwatch_consumer_pending{consumer="item-workers"} 0`,
+		"accordwatch_feeds_failing 0", "go_goroutines ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if code, _ := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, body := get("/readyz"); code != http.StatusOK || !strings.Contains(body, "ok nats") || !strings.Contains(body, "ok store") {
+		t.Errorf("/readyz = %d %q", code, body)
+	}
 }
