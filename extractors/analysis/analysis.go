@@ -111,9 +111,10 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 
 	sents := segment.Sentences(text)
 	matches := a.cat.Find(text)
-	persons := findPersons(text, sents, matches, a.cat)
+	hints := newProseHints(text, sents, matches)
+	persons := findPersons(text, sents, matches, a.cat, hints.persons())
 
-	qs := quotes.Extract(text, speakerResolver{a: a, persons: persons})
+	qs := quotes.Extract(text, speakerResolver{a: a, persons: persons, hints: hints})
 	// Persons named as speakers with an actor stand for it in later mentions.
 	for _, q := range qs {
 		if q.Actor != "" && personLikeRe.MatchString(q.Speaker) {
@@ -261,6 +262,13 @@ func (o offsets) chars(b int) int {
 type speakerResolver struct {
 	a       *Analyzer
 	persons *personIndex
+	hints   *proseHints
+}
+
+// EntityHints implements quotes.EntityHinter: the quote extractor shares
+// the article's one prose pass.
+func (r speakerResolver) EntityHints() (person, other map[string]bool) {
+	return r.hints.EntityHints()
 }
 
 // SpeakerActor implements quotes.Resolver.

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/accordwatch/accordwatch/extractors/catalog"
-	"github.com/accordwatch/accordwatch/extractors/prosemodel"
 	"github.com/accordwatch/accordwatch/extractors/quotes"
 	"github.com/accordwatch/accordwatch/extractors/segment"
 )
@@ -234,7 +233,10 @@ func (p *personIndex) mentions(text string, cat []catalog.Match) []personMention
 // findPersons finds the persons of a text and, from their titles and roles,
 // the actors they speak for. prose's PERSON labels are used as hints; roles
 // next to catalog actors decide the actor.
-func findPersons(text string, sents []segment.Sentence, ms []catalog.Match, cat *catalog.Catalog) *personIndex {
+//
+// proseNames are prose's PERSON guesses for the text (see proseHints); they
+// are kept when they look like names.
+func findPersons(text string, sents []segment.Sentence, ms []catalog.Match, cat *catalog.Catalog, proseNames []string) *personIndex {
 	idx := &personIndex{byName: map[string]*person{}, byLast: map[string]*person{}, text: text}
 	var possessed []person
 	for _, m := range ms {
@@ -320,18 +322,14 @@ func findPersons(text string, sents []segment.Sentence, ms []catalog.Match, cat 
 		}
 	}
 	// prose's PERSON guesses, kept when they look like names.
-	if doc, err := prosemodel.Document(text, true); err == nil {
-		for _, e := range doc.Entities() {
-			if e.Label != "PERSON" {
-				continue
-			}
-			name := trimName(e.Text)
-			if strings.Count(name, " ") == 0 || !wholeNameRe.MatchString(name) || nameIsCatalog(name, cat) {
-				continue
-			}
-			if strings.Contains(text, name) {
-				idx.learn(name, "", "")
-			}
+	sort.Strings(proseNames) // a stable order of learning
+	for _, e := range proseNames {
+		name := trimName(e)
+		if strings.Count(name, " ") == 0 || !wholeNameRe.MatchString(name) || nameIsCatalog(name, cat) {
+			continue
+		}
+		if strings.Contains(text, name) {
+			idx.learn(name, "", "")
 		}
 	}
 	for _, pp := range possessed {
@@ -350,8 +348,7 @@ func findPersons(text string, sents []segment.Sentence, ms []catalog.Match, cat 
 		if pp.actor == "" {
 			continue
 		}
-		re := regexp.MustCompile(regexp.QuoteMeta(pp.name) + chairSuffix)
-		if re.MatchString(text) {
+		if chairs(text, pp.name) {
 			pp.actor = ""
 		}
 	}
@@ -361,6 +358,25 @@ func findPersons(text string, sents []segment.Sentence, ms []catalog.Match, cat 
 // chairSuffix follows a person who chairs the meeting or body they speak
 // for.
 const chairSuffix = `[^.;:\n]{0,80}?\bwho\s+(?:has\s+|had\s+)?(?:chairs|chaired|presides|presided|is\s+chairing|was\s+chairing)\b`
+
+// chairSuffixRe is chairSuffix anchored where a name ends.
+var chairSuffixRe = regexp.MustCompile(`^` + chairSuffix)
+
+// chairs reports whether text says that name chairs something: the name
+// followed by chairSuffix.
+func chairs(text, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(name)
+		if chairSuffixRe.MatchString(text[end:min(len(text), end+200)]) {
+			return true
+		}
+		i = end
+	}
+}
 
 var (
 	// stateOfficeRe matches a government office held for a state.

@@ -25,6 +25,7 @@ type article struct {
 	spans  []span
 	quoted []bool       // per byte: inside quotation marks (marks included)
 	ents   *entityHints // loaded on first use; see hints
+	hinter EntityHinter // gives the hints instead of prose, if set
 	index  *nameIndex
 	use    *wordUse // loaded on first use; see usage
 }

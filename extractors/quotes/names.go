@@ -173,6 +173,10 @@ type entityHints struct {
 // hints returns the article's entity hints, running prose on first use
 // only: most articles never need them.
 func (a *article) hints() *entityHints {
+	if a.ents == nil && a.hinter != nil {
+		person, other := a.hinter.EntityHints()
+		a.ents = &entityHints{person: person, other: other}
+	}
 	if a.ents == nil {
 		a.ents = newEntityHints(a.text)
 	}

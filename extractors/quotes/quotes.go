@@ -26,6 +26,14 @@ type Resolver interface {
 	SpeakerActor(phrase string) string
 }
 
+// EntityHinter is an optional interface of a Resolver that already has
+// prose's named-entity labels for the text: Extract then uses them instead
+// of running prose itself. person and other map entity texts labelled
+// PERSON and anything else.
+type EntityHinter interface {
+	EntityHints() (person, other map[string]bool)
+}
+
 // Quote is one direct quotation and its attribution.
 type Quote struct {
 	// Text is the quoted words without the marks. For a quote split around
@@ -56,6 +64,9 @@ type Quote struct {
 // r may be nil, in which case Actor is left empty.
 func Extract(text string, r Resolver) []Quote {
 	a := newArticle(text)
+	if h, ok := r.(EntityHinter); ok {
+		a.hinter = h
+	}
 	cands := a.candidates()
 	var out []Quote
 	for _, c := range cands {

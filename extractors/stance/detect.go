@@ -244,6 +244,7 @@ type match struct {
 // earlier lexicon entries winning.
 func findTriggers(text string) []match {
 	var out []match
+	lower := strings.ToLower(text)
 	taken := func(a, b int) bool {
 		for _, m := range out {
 			if a < m.end && b > m.start {
@@ -254,6 +255,9 @@ func findTriggers(text string) []match {
 	}
 	for i := range triggers {
 		t := &triggers[i]
+		if !t.mayMatch(lower) {
+			continue
+		}
 		for _, loc := range t.re.FindAllStringIndex(text, -1) {
 			if !taken(loc[0], loc[1]) {
 				out = append(out, match{loc[0], loc[1], t})

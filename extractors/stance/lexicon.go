@@ -1,6 +1,9 @@
 package stance
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // Values are the seven stance values of the corpus schema.
 const (
@@ -54,6 +57,66 @@ type trigger struct {
 	// sign that", "the signing of").
 	nounAfter  *regexp.Regexp
 	confidence float64
+}
+
+// mayMatch reports whether the lower-cased sentence contains one of the
+// words t's pattern needs: a cheap test before the pattern, which most
+// sentences fail.
+func (t *trigger) mayMatch(lower string) bool {
+	stems := triggerStems[t.rule]
+	if len(stems) == 0 {
+		return true
+	}
+	for _, s := range stems {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// triggerStems are, by rule, the lower-case substrings of which every
+// match of the rule's pattern contains at least one. A rule without an
+// entry is always tried.
+var triggerStems = map[string][]string{
+	"declined-to":             {"declin", "refus"},
+	"not-in-position":         {"not"},
+	"chose-not-to":            {"not to"},
+	"refusal-to":              {"refusal", "decision not", "reluctan", "unwilling"},
+	"stayed-out":              {"stay", "remain", "kept", "keep", "sat ", "sit"},
+	"opted-out":               {"opt"},
+	"not-yet":                 {"not", "n't", "n’t", "yet"},
+	"did-not-sign":            {"not", "n't", "n’t", "never", "cannot"},
+	"withdrew-support":        {"withdr", "revok", "rescind", "pull"},
+	"withdrew-from":           {"withdr"},
+	"pulled-out":              {"pull", "bow"},
+	"suspended-participation": {"suspend"},
+	"quit":                    {"quit", "exit", "renounc"},
+	"urged-not-to":            {"not to"},
+	"urged-to-reject":         {"urg", "press", "lobb", "encourag", "call"},
+	"urged-to-join":           {"urg", "press", "encourag", "call", "appeal"},
+	"warned-that":             {"warn"},
+	"voted-against":           {"vot"},
+	"rejected":                {"reject", "oppos", "critici", "condemn", "denounc", "slamm", "object", "against", "dismiss", "attack"},
+	"under-review":            {"under", "being"},
+	"weighing":                {"weigh", "consider", "review", "stud", "assess", "examin", "evaluat", "decid", "made up", "looking at", "whether"},
+	"legislature-approved":    {"approv", "consent"},
+	"party-to":                {"part"},
+	"ratified":                {"ratif", "acced", "accession", "part", "deposit"},
+	"joined-consensus":        {"consensus"},
+	"sponsors-include":        {"sponsor", "backers"},
+	"launched-by":             {"by"},
+	"praise":                  {"call"},
+	"backed-by-name":          {"-"},
+	"signatories-include":     {"signator", "signers", "supporter", "endorser", "member", "part", "support", "backing", "endorsement", "signature"},
+	"signed":                  {"sign", "endors", "adher", "rejoin", "subscrib", "name", "affix", "supporter", "member", "participant"},
+	"signatories-noun":        {"signator", "signers"},
+	"has-members":             {"member", "signator", "part", "supporter"},
+	"among-signatories":       {"among", "one of"},
+	"member":                  {"member", "signator", "part"},
+	"joined":                  {"join"},
+	"supports":                {"back", "welcom", "support", "prais", "hail", "applaud", "champion", "vot", "favo", "launch", "unveil", "sponsor", "committed", "founder"},
+	"welcome":                 {"welcome"},
 }
 
 const joinVerbs = `(?:sign(?:ed)?(?:\s+(?:on|up))?(?:\s+to)?|join|endorse|ratify|accede(?:\s+to)?|adopt|back|support|take\s+part(?:\s+in)?|participate(?:\s+in)?|put\s+(?:its|their)\s+names?\s+to|add\s+(?:its|their)\s+names?(?:\s+to)?|be\s+(?:a\s+)?(?:part|signator(?:y|ies)|member)s?(?:\s+of)?|commit(?:\s+to)?)\b`
