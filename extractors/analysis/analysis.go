@@ -32,6 +32,11 @@ type Document struct {
 	Title string
 	// Published is the article's publication time (zero if unknown).
 	Published time.Time
+	// Screen makes Analyze stop early, after the cheap catalog pass, for a
+	// text that names no tracked accord (see Related): no quotes, persons
+	// or stances are looked for. The daemon screens; analyze and eval do
+	// not.
+	Screen bool
 }
 
 // Entity is a named entity, mapped to an actor where it stands for one.
@@ -71,6 +76,8 @@ type Stance struct {
 
 // Result is the outcome of analysing one document.
 type Result struct {
+	// Related is false for a text that names no tracked accord.
+	Related   bool     `json:"related"`
 	Title     string   `json:"title"`
 	Published string   `json:"published,omitempty"` // YYYY-MM-DD
 	Accords   []string `json:"accords,omitempty"`   // accords mentioned, main first
@@ -109,8 +116,13 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 		res.Published = doc.Published.Format("2006-01-02")
 	}
 
-	sents := segment.Sentences(text)
 	matches := a.cat.Find(text)
+	res.Related = related(text, matches)
+	if doc.Screen && !res.Related {
+		res.Entities = entities(text, matches, nil, a.cat)
+		return res, nil
+	}
+	sents := segment.Sentences(text)
 	hints := newProseHints(text, sents, matches)
 	persons := findPersons(text, sents, matches, a.cat, hints.persons())
 
@@ -200,6 +212,26 @@ func (a *Analyzer) Analyze(ctx context.Context, doc Document) (*Result, error) {
 	}
 	return res, nil
 }
+
+// related reports whether a text is about a tracked accord: it names one
+// (an alias, not a look-alike), or refers to an accord-like instrument
+// ("the treaty", "the Call") in a text about cyberspace.
+func related(text string, ms []catalog.Match) bool {
+	ref := false
+	for _, m := range ms {
+		if m.Target != catalog.TargetAccord {
+			continue
+		}
+		if m.Kind != catalog.MatchRef {
+			return true
+		}
+		ref = true
+	}
+	return ref && cyberRe.MatchString(text)
+}
+
+// cyberRe matches the vocabulary of texts about cyberspace.
+var cyberRe = regexp.MustCompile(`(?i)\b(?:cyber\w*|internet|online|hack\w*|spyware|ransomware|digital|data\s+protection|information\s+security)\b`)
 
 // personLikeRe matches a speaker that is one person's name (two to four
 // capitalised words), not a list or a description.

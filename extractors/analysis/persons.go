@@ -122,8 +122,8 @@ func (p *personIndex) learn(name, actor, role string) {
 	p.byName[name] = pp
 	f := strings.Fields(name)
 	last := f[len(f)-1]
-	if old, ok := p.byLast[last]; ok && old.name != name {
-		p.byLast[last] = nil // ambiguous
+	if old, ok := p.byLast[last]; ok && (old == nil || old.name != name) {
+		p.byLast[last] = nil // ambiguous (nil: already so)
 	} else {
 		p.byLast[last] = pp
 	}

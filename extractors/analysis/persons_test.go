@@ -181,3 +181,18 @@ func TestQuoteSpeakerActors(t *testing.T) {
 		})
 	}
 }
+
+// TestThreePersonsShareASurname is a regression test: a third person with
+// a surname already ambiguous crashed the index.
+func TestThreePersonsShareASurname(t *testing.T) {
+	idx := &personIndex{byName: map[string]*person{}, byLast: map[string]*person{}}
+	for _, n := range []string{"Anna Berg", "Carl Berg", "Dora Berg"} {
+		idx.learn(n, "", "")
+	}
+	if p, ok := idx.byLast["Berg"]; !ok || p != nil {
+		t.Errorf("byLast[Berg] = %v, %v; want ambiguous (nil)", p, ok)
+	}
+	if len(idx.byName) != 3 {
+		t.Errorf("%d persons, want 3", len(idx.byName))
+	}
+}
