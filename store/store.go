@@ -137,6 +137,14 @@ type Observation struct {
 	// current stance when it was recorded and was flagged instead of
 	// applied (see Store.RecordObservation). It is ignored on input.
 	Contradicts bool
+	// Retracted is set by the store: the observation was withdrawn, a
+	// later analysis of its article no longer finding it (see
+	// Store.RetractObservation). It stays in the history but no longer
+	// counts toward any stance. It is ignored on input.
+	Retracted bool
+	// Corrected is set by the store: when the observation was last
+	// retracted or reinstated (zero if never). It is ignored on input.
+	Corrected time.Time
 }
 
 // Effective returns the time the observation speaks for: Published, or
@@ -206,6 +214,13 @@ type Change struct {
 	URL           string
 	Outlet        string
 	Title         string
+	// Corrects is the ID of the observation whose retraction or
+	// reinstatement caused the change (see Store.RetractObservation), or
+	// "" for a change caused by recording ObservationID. A correction
+	// sets Stance from the reports that remain, ObservationID being the
+	// one that made it current; Stance "" (and ObservationID "") means
+	// that none remains: the actor no longer has a recorded stance.
+	Corrects string
 }
 
 // ChangeID returns the ID of the Change caused by the observation with the
@@ -275,6 +290,15 @@ type FeedState struct {
 	LastPublished time.Time
 }
 
+// Feed is a feed added at run time (accordwatch feeds add or import), as
+// opposed to one listed in the configuration file. Running daemons poll
+// the store's feeds as well as the configured ones.
+type Feed struct {
+	URL   string
+	Title string    // "" if unknown
+	Added time.Time // when it was added
+}
+
 // Store persists articles, quotes, observations and the stances derived
 // from them. Implementations must be safe for concurrent use.
 type Store interface {
@@ -282,6 +306,11 @@ type Store interface {
 	PutArticle(ctx context.Context, a Article) error
 	// Article returns the article with the given ID, or ErrNotFound.
 	Article(ctx context.Context, id string) (Article, error)
+	// ArticleIDs returns the IDs of the articles published at or after
+	// since, or fetched at or after it when their publication time is
+	// unknown, oldest first by that time (ties by ID). A zero since means
+	// every article.
+	ArticleIDs(ctx context.Context, since time.Time) ([]string, error)
 
 	// PutQuote inserts q, or replaces the quote with the same ID.
 	PutQuote(ctx context.Context, q Quote) error
@@ -339,7 +368,50 @@ type Store interface {
 	// on publication hours and daylight saving time.
 	//
 	// If o.Observed is zero it is set to the time of the call.
+	//
+	// Recording the ID of a retracted observation reinstates it (a later
+	// analysis found it again): it counts again, its stored content kept
+	// (the other fields of o are not read), and the current stance of its
+	// pair is recomputed as RetractObservation does, at o.Observed, if the
+	// observation counts toward the stance the replay makes current. The
+	// Outcome holds the correction Change, if any. Once an observation has
+	// been retracted or reinstated, recording its ID again (while it is
+	// not retracted) writes nothing and returns what the last of those
+	// corrections caused.
 	RecordObservation(ctx context.Context, o Observation) (Outcome, error)
+	// RetractObservation withdraws the observation with the given ID, or
+	// returns ErrNotFound: a later analysis of its article no longer
+	// finds it. at is when (zero: the time of the call). The observation
+	// stays in the history, with Retracted set and Corrected at, but no
+	// longer counts toward any stance: it is not counted among the sources
+	// of any change (another report of the same stance from the same
+	// source takes its place where there is one) and cannot confirm a
+	// contradiction.
+	//
+	// If the current stance of its actor and accord rested on it (the
+	// observation set it or is counted among its sources, or the
+	// observation that set it was retracted before), the current stance is
+	// recomputed: the pair's observations that still count (neither
+	// historical nor retracted) are replayed through RecordObservation's
+	// rules in the order they were recorded (by Observed, then Effective,
+	// then ID). If the replay ends with the same stance, the current stance
+	// is kept as it is (Since, and the observation named as having set it,
+	// unchanged), its sources being those still counted plus those the
+	// replay counts for it. If it ends with another stance, or none, the
+	// correction is recorded as a Change with Corrects set, detected at at:
+	// from the current stance to the replayed one, set by the observation
+	// that made it current in the replay, with the sources that reported it
+	// there; with no stance left, Stance is "", Sources 0 and the current
+	// stance is removed. A correction never moves the pair's timeline back: its
+	// Since, and the new current stance's, is the later of the time the
+	// replayed stance took effect and the Since of the pair's last change,
+	// so that the pair's changes ordered by Since still follow one another
+	// (see CurrentAsOf).
+	//
+	// It returns the correction, or nil if the current stance did not
+	// change. Retracting a retracted observation again writes nothing and
+	// returns the same as the first time.
+	RetractObservation(ctx context.Context, id string, at time.Time) (*Change, error)
 	// Current returns the current stance of actor on accord, or ErrNotFound.
 	Current(ctx context.Context, actor, accord string) (Current, error)
 	// CurrentAll returns every current stance, ordered by actor and accord.
@@ -347,12 +419,28 @@ type Store interface {
 	// History returns every observation of actor on accord, historical ones
 	// included, oldest first by Effective (ties by Observed, then ID).
 	History(ctx context.Context, actor, accord string) ([]Observation, error)
+	// Observations returns the observations found in an article, retracted
+	// ones included, ordered by EvidenceStart (ties by ID).
+	Observations(ctx context.Context, articleID string) ([]Observation, error)
 	// Changes returns the changes detected in [from, to), ordered by
 	// Detected (ties by ID), with their Sources as they stand now.
 	Changes(ctx context.Context, from, to time.Time) ([]Change, error)
 	// Contradictions returns the contradictions detected in [from, to),
 	// ordered by Detected (ties by ID), with ConfirmedBy as it stands now.
 	Contradictions(ctx context.Context, from, to time.Time) ([]Contradiction, error)
+	// CurrentAsOf returns the current stance of every pair as it stood at
+	// t, ordered by actor and accord: for each pair, the stance set by the
+	// last change in its history whose Since is not after t, in the order
+	// the changes replaced one another (by Since, ties by Detected, then
+	// ID). Pairs with no stance in effect at t, not yet or no longer (a
+	// correction to Stance ""), are left out. Since and ObservationID are
+	// the change's; Sources counts the sources of the change whose reports
+	// took effect (Observation.Effective) by t.
+	// Observations are considered by their effective times, not by when
+	// they were recorded: a report published before t but recorded after
+	// it counts, as do contradictions later confirmed by a change. With t
+	// after every recorded time, CurrentAsOf returns what CurrentAll does.
+	CurrentAsOf(ctx context.Context, t time.Time) ([]Current, error)
 
 	// Seen reports whether the feed item key (GUID or link) was marked seen.
 	Seen(ctx context.Context, key string) (bool, error)
@@ -367,6 +455,16 @@ type Store interface {
 	PutFeedState(ctx context.Context, s FeedState) error
 	// FeedStates returns the state of every feed polled so far, by URL.
 	FeedStates(ctx context.Context) ([]FeedState, error)
+
+	// AddFeed adds the feed f.URL, with f.Added set to the time of the
+	// call if zero, and reports whether it was new: a feed already added
+	// is left as it was.
+	AddFeed(ctx context.Context, f Feed) (added bool, err error)
+	// RemoveFeed removes the feed added with the given URL, or returns
+	// ErrNotFound. Its polling state is kept.
+	RemoveFeed(ctx context.Context, url string) error
+	// Feeds returns the feeds added so far, ordered by URL.
+	Feeds(ctx context.Context) ([]Feed, error)
 
 	// Close releases the store's resources.
 	Close() error

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -274,17 +275,20 @@ func cmdDigest(ctx context.Context, args []string, stdout io.Writer) error {
 	cfgPath := fs.String("config", DefaultConfig, "configuration file")
 	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
 	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
-	date := fs.String("date", "", "the day, YYYY-MM-DD, in the configured time zone (default today)")
-	format := fs.String("format", "md", "md, json or csv")
+	date := fs.String("date", "", "the day, YYYY-MM-DD, in the digest time zone (default today)")
+	format := fs.String("format", "md", strings.Join(digest.Formats, ", "))
 	out := fs.String("out", "", "write to FILE instead of standard output")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if !slices.Contains(digest.Formats, *format) {
+		return fmt.Errorf("%w: --format %q: want one of %s", errUsage, *format, strings.Join(digest.Formats, ", "))
 	}
 	cfg, err := loadConfig(*cfgPath, "", *dsn, *dataDir)
 	if err != nil {
 		return err
 	}
-	loc := cfg.Location()
+	loc := cfg.DigestLocation()
 	if *date == "" {
 		*date = time.Now().In(loc).Format("2006-01-02")
 	}
@@ -293,7 +297,7 @@ func cmdDigest(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	d, err := buildDigest(ctx, st, *date, loc)
+	d, err := buildDigestOf(ctx, st, *date, loc, cfg.Feeds)
 	if err != nil {
 		return err
 	}
@@ -315,37 +319,47 @@ func writeDigest(d digest.Digest, format, out string, stdout io.Writer) error {
 	return f.Close()
 }
 
-// buildDigest reads the changes and contradictions recorded on date (in
-// loc) from st.
+// buildDigest builds the digest of date (in loc) from st, with the health
+// of every feed that st knows.
 func buildDigest(ctx context.Context, st store.Store, date string, loc *time.Location) (digest.Digest, error) {
-	from, to, err := digest.Day(date, loc)
-	if err != nil {
+	return buildDigestOf(ctx, st, date, loc, nil)
+}
+
+// buildDigestOf builds the digest of date (in loc) from st: the changes and
+// contradictions recorded that day, the stance board at its end and the
+// health of feeds (of every feed that st knows if feeds is empty).
+func buildDigestOf(ctx context.Context, st store.Store, date string, loc *time.Location, feeds []config.Feed) (digest.Digest, error) {
+	if _, _, err := digest.Day(date, loc); err != nil {
 		return digest.Digest{}, fmt.Errorf("%w: --date: %v", errUsage, err)
-	}
-	changes, err := st.Changes(ctx, from, to)
-	if err != nil {
-		return digest.Digest{}, err
-	}
-	contradictions, err := st.Contradictions(ctx, from, to)
-	if err != nil {
-		return digest.Digest{}, err
 	}
 	cat, err := catalog.Default()
 	if err != nil {
 		return digest.Digest{}, err
 	}
-	return digest.Build(date, loc, changes, contradictions, catalogNames(cat), time.Now()), nil
+	r := digest.Records{Names: catalogNames(cat, feeds)}
+	for _, f := range feeds {
+		r.Feeds = append(r.Feeds, f.URL)
+	}
+	return digest.Load(ctx, st, date, loc, r, time.Now())
 }
 
-// catalogNames returns a lookup of display names for the digest.
-func catalogNames(cat *catalog.Catalog) func(kind, id string) string {
+// catalogNames returns a lookup of display names for the digest: actors
+// and accords from cat, feeds from feeds.
+func catalogNames(cat *catalog.Catalog, feeds []config.Feed) func(kind, id string) string {
 	return func(kind, id string) string {
 		switch kind {
-		case "actor":
+		case digest.KindFeed:
+			for _, f := range feeds {
+				if f.URL == id {
+					return f.Name
+				}
+			}
+			return ""
+		case digest.KindActor:
 			if a, ok := cat.Actor(id); ok {
 				return a.Name
 			}
-		case "accord":
+		case digest.KindAccord:
 			if a, ok := cat.Accord(id); ok {
 				return a.Name
 			}

@@ -7,8 +7,12 @@
 //	accordwatch analyze [--html] [--url U] [--published YYYY-MM-DD] FILE|-
 //	accordwatch extract [--url U] FILE|-
 //	accordwatch eval    [--gold FILE] [--json]
-//	accordwatch digest  --date YYYY-MM-DD [--format md|json|csv] [--out FILE]
+//	accordwatch digest  --date YYYY-MM-DD [--format md|json|csv|html] [--out FILE]
 //	accordwatch feeds list [--json]
+//	accordwatch feeds add URL | remove URL | import FILE.opml | export [--out FILE]
+//	accordwatch tail    [--accord ID] [--actor ID] [--kind K] [--since 24h] [--nats-url URL]
+//	accordwatch stances [--accord ID] [--as-of YYYY-MM-DD] [--format table|json|csv] [--db DSN]
+//	accordwatch reanalyze [--since DATE] [--db DSN] [--nats-url URL] [--config FILE] [--quiet] [--json]
 //	accordwatch dead    [--stage feed|item] [--json]
 //	accordwatch demo
 package main
@@ -30,9 +34,15 @@ Commands:
   run       the daemon: poll feeds, analyse articles, publish on NATS, store records
   analyze   run extraction (--html) and NLP on one article; prints JSON
   extract   extract title, authors, date and text from an HTML page; prints JSON
+  extract-eval  score article extraction on ../shared/extraction (main text F1, title, date, authors)
   eval      score the NLP against a gold file (default ../shared/corpus/gold.jsonl)
   digest    export the stance changes recorded on a day
-  feeds     "feeds list": each feed's polling health (last success, failures, next poll)
+  feeds     "feeds list": each feed's polling health (last success, failures, next poll);
+            "feeds add URL" (a feed or a page advertising one), "feeds remove URL",
+            "feeds import FILE.opml", "feeds export [--out FILE]" (OPML 2.0)
+  tail      print the events as they are published, filtered by accord, actor, kind; --since replays
+  stances   the stance matrix (actors × accords) now or at the end of a day (--as-of)
+  reanalyze run the NLP again on the stored articles (--since DATE) and publish the corrections
   dead      list the jobs that failed too often (dead letters)
   demo      an offline walkthrough with built-in feeds and articles
 
@@ -64,12 +74,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdAnalyze(ctx, args[1:], stdin, stdout)
 	case "extract":
 		err = cmdExtract(ctx, args[1:], stdin, stdout)
+	case "extract-eval":
+		err = cmdExtractEval(ctx, args[1:], stdout)
 	case "eval":
 		err = cmdEval(ctx, args[1:], stdout)
 	case "digest":
 		err = cmdDigest(ctx, args[1:], stdout)
 	case "feeds":
 		err = cmdFeeds(ctx, args[1:], stdout)
+	case "tail":
+		err = cmdTail(ctx, args[1:], stdout, stderr)
+	case "stances":
+		err = cmdStances(ctx, args[1:], stdout)
+	case "reanalyze":
+		err = cmdReanalyze(ctx, args[1:], stdout, stderr)
 	case "dead":
 		err = cmdDead(ctx, args[1:], stdout)
 	case "demo":

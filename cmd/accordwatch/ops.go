@@ -12,20 +12,49 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accordwatch/accordwatch/pipeline/work"
+	"github.com/accordwatch/accordwatch/store"
 	"github.com/accordwatch/accordwatch/store/sqlstore"
 )
 
-// cmdFeeds lists the feeds' polling health from the store.
+// cmdFeeds runs the feeds subcommands: list, add, remove, import and
+// export.
 func cmdFeeds(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "list" {
-		return fmt.Errorf("%w: feeds: want \"feeds list\"", errUsage)
+	const want = `want "feeds list|add URL|remove URL|import FILE.opml|export"`
+	if len(args) == 0 {
+		return fmt.Errorf("%w: feeds: %s", errUsage, want)
 	}
+	switch args[0] {
+	case "list":
+		return cmdFeedsList(ctx, args[1:], stdout)
+	case "add":
+		return cmdFeedsAdd(ctx, args[1:], stdout)
+	case "remove":
+		return cmdFeedsRemove(ctx, args[1:], stdout)
+	case "import":
+		return cmdFeedsImport(ctx, args[1:], stdout)
+	case "export":
+		return cmdFeedsExport(ctx, args[1:], stdout)
+	}
+	return fmt.Errorf("%w: feeds %s: %s", errUsage, args[0], want)
+}
+
+// Sources of the feeds that feeds list shows.
+const (
+	feedConfigured = "config" // listed in the configuration file
+	feedAdded      = "added"  // added with feeds add or import
+	feedFormer     = "former" // polled before, neither configured nor added now
+)
+
+// cmdFeedsList lists the configured and added feeds, and those polled
+// before that are neither any more, with their polling health from the
+// store.
+func cmdFeedsList(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("feeds list")
 	cfgPath := fs.String("config", DefaultConfig, "configuration file")
 	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
 	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	cfg, err := loadConfig(*cfgPath, "", *dsn, *dataDir)
@@ -41,12 +70,15 @@ func cmdFeeds(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	polled := map[string]bool{}
-	for _, s := range states {
-		polled[s.URL] = true
+	added, err := st.Feeds(ctx)
+	if err != nil {
+		return err
 	}
 	type row struct {
 		URL                 string    `json:"url"`
+		Source              string    `json:"source"`
+		Title               string    `json:"title,omitempty"`
+		Added               time.Time `json:"added,omitzero"`
 		LastPolled          time.Time `json:"last_polled,omitzero"`
 		LastSuccess         time.Time `json:"last_success,omitzero"`
 		LastError           string    `json:"last_error,omitempty"`
@@ -54,27 +86,49 @@ func cmdFeeds(ctx context.Context, args []string, stdout io.Writer) error {
 		NextPoll            time.Time `json:"next_poll,omitzero"`
 		Interval            string    `json:"interval,omitempty"`
 	}
+	// Configured feeds in the file's order, then added ones, then former
+	// ones, each by URL.
 	var rows []row
+	listed := map[string]bool{}
+	for _, f := range cfg.Feeds {
+		rows = append(rows, row{URL: f.URL, Source: feedConfigured, Title: f.Name})
+		listed[f.URL] = true
+	}
+	for _, f := range added {
+		if !listed[f.URL] {
+			rows = append(rows, row{URL: f.URL, Source: feedAdded, Title: f.Title, Added: f.Added})
+			listed[f.URL] = true
+		}
+	}
+	health := map[string]store.FeedState{}
 	for _, s := range states {
-		r := row{URL: s.URL, LastPolled: s.LastPolled, LastSuccess: s.LastSuccess, LastError: s.LastError,
-			ConsecutiveFailures: s.Failures, NextPoll: s.NextPoll}
+		health[s.URL] = s
+		if !listed[s.URL] {
+			rows = append(rows, row{URL: s.URL, Source: feedFormer})
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		s, ok := health[r.URL]
+		if !ok {
+			continue // never polled
+		}
+		r.LastPolled, r.LastSuccess, r.LastError = s.LastPolled, s.LastSuccess, s.LastError
+		r.ConsecutiveFailures, r.NextPoll = s.Failures, s.NextPoll
 		if s.Interval > 0 {
 			r.Interval = s.Interval.String()
 		}
-		rows = append(rows, r)
-	}
-	for _, f := range cfg.Feeds { // configured but never polled
-		if !polled[f.URL] {
-			rows = append(rows, row{URL: f.URL})
-		}
 	}
 	if *asJSON {
+		if rows == nil {
+			rows = []row{}
+		}
 		return writeJSON(stdout, rows)
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "FEED\tLAST SUCCESS\tFAILURES\tNEXT POLL\tINTERVAL\tLAST ERROR")
+	fmt.Fprintln(w, "FEED\tSOURCE\tLAST SUCCESS\tFAILURES\tNEXT POLL\tINTERVAL\tLAST ERROR")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", r.URL, stamp(r.LastSuccess), r.ConsecutiveFailures, stamp(r.NextPoll), r.Interval, clip(r.LastError, 80))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r.URL, r.Source, stamp(r.LastSuccess), r.ConsecutiveFailures, stamp(r.NextPoll), r.Interval, clip(r.LastError, 80))
 	}
 	return w.Flush()
 }

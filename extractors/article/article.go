@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -150,6 +151,10 @@ func textLen(paras []string) int {
 	return n
 }
 
+// gluedParagraphRe finds a sentence end directly followed by the capital
+// letter that starts the next paragraph.
+var gluedParagraphRe = regexp.MustCompile(`([\p{Ll}\d%)][.!?]["”’»]?)(\p{Lu}\p{Ll})`)
+
 // splitBody splits a JSON-LD articleBody into paragraphs. Bodies that carry
 // HTML markup are converted to text first.
 func splitBody(body string) []string {
@@ -158,6 +163,11 @@ func splitBody(body string) []string {
 		if err == nil {
 			return appendParagraphs(nil, nodes)
 		}
+	}
+	if !strings.Contains(body, "\n") {
+		// Bodies made by stripping the <p> tags glue the paragraphs
+		// together: "...79 moons.The find ...".
+		body = gluedParagraphRe.ReplaceAllString(body, "$1\n$2")
 	}
 	var paras []string
 	for _, line := range strings.Split(body, "\n") {

@@ -10,20 +10,38 @@ import (
 
 // Class and id patterns, after readability.js, that mark boilerplate.
 var (
-	// unlikelyRe marks containers that are removed unless they also match
-	// maybeRe (e.g. "article-header" survives, "site-header" does not).
-	unlikelyRe = regexp.MustCompile(`(?i)-ad-|(?:^|[\s_-])ads?(?:$|[\s_-])|advert|ai2html|banner|breadcrumb|combx|comment|community|cookie|consent|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|subscribe|subscription|promo|recommend|toolbar|signup|paywall|outbrain|taboola|most-?read|most-?popular|trending|byline|caption|credit|masthead|navbar|nav-|skip-|modal|overlay|login|donate|more-stories|read-?more|read-?next|tags`)
-	// maybeRe rescues containers whose class also says they hold content.
-	maybeRe = regexp.MustCompile(`(?i)and|article|body|column|content|main|shadow|story|entry`)
-	// alwaysRe marks containers that are removed even when maybeRe matches,
+	// unlikely marks containers that are removed unless they also match
+	// maybe (e.g. "article-header" survives, "site-header" does not);
+	// so are containers with an "ad" or "ads" token.
+	unlikely = words{"-ad-", "advert", "ai2html", "banner", "breadcrumb", "combx", "comment", "community", "cookie",
+		"consent", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related",
+		"remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental",
+		"ad-break", "agegate", "pagination", "pager", "popup", "yom-remote", "share", "sharing", "newsletter",
+		"subscribe", "subscription", "promo", "recommend", "toolbar", "signup", "paywall", "outbrain", "taboola",
+		"mostread", "most-read", "mostpopular", "most-popular", "trending", "byline", "caption", "credit",
+		"masthead", "navbar", "nav-", "skip-", "modal", "overlay", "login", "donate", "more-stories", "readmore",
+		"read-more", "readnext", "read-next", "tags"}
+	// maybe rescues containers whose class also says they hold content.
+	maybe = words{"and", "article", "body", "column", "content", "main", "shadow", "story", "entry"}
+	// always marks containers that are removed even when maybe matches,
 	// unless they hold a large amount of unlinked paragraph text (which
 	// happens with layout classes such as "content has-sidebar").
-	alwaysRe = regexp.MustCompile(`(?i)comment|disqus|cookie|consent|gdpr|newsletter|share|social|outbrain|taboola|related|sidebar|breadcrumb|subscribe|promo|paywall|recommend|most-?read|advert`)
-	// positiveRe and negativeRe weight candidate containers.
-	positiveRe = regexp.MustCompile(`(?i)article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story`)
-	negativeRe = regexp.MustCompile(`(?i)-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|caption|byline|author|credit`)
+	always = words{"comment", "disqus", "cookie", "consent", "gdpr", "newsletter", "share", "social", "outbrain",
+		"taboola", "related", "sidebar", "breadcrumb", "subscribe", "promo", "paywall", "recommend", "mostread",
+		"most-read", "advert"}
+	// positive and negative weight candidate containers; so does a "hid"
+	// token, negatively.
+	positive = words{"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination",
+		"post", "text", "blog", "story"}
+	negative = words{"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footer",
+		"footnote", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
+		"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool", "widget", "caption",
+		"byline", "author", "credit"}
 	// hiddenStyleRe matches inline styles that hide an element.
 	hiddenStyleRe = regexp.MustCompile(`(?i)display\s*:\s*none|visibility\s*:\s*hidden`)
+	// commentTokenRe matches a class or id token of a reader comment or a
+	// comment list.
+	commentTokenRe = regexp.MustCompile(`(?i)^(?:comments?|commentlist|comment-list|comment-body|comments-area|comment-respond|disqus_thread)$`)
 )
 
 // boilerplateRoles are ARIA roles of page chrome.
@@ -127,17 +145,23 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 	case atom.Body, atom.Article, atom.Main, atom.Html:
 		return false
 	}
+	key := class + " " + id
+	for _, tok := range strings.Fields(key) {
+		if commentTokenRe.MatchString(tok) {
+			return true // however long the discussion
+		}
+	}
 	if !strict {
 		return false
 	}
-	key := class + " " + id
 	if strings.TrimSpace(key) == "" {
 		return false
 	}
-	if alwaysRe.MatchString(key) {
+
+	if always.in(key) {
 		return !isSubstantial(n)
 	}
-	if unlikelyRe.MatchString(key) && !maybeRe.MatchString(key) {
+	if (unlikely.in(key) || hasToken(key, "ad", "ads")) && !maybe.in(key) {
 		return !isSubstantial(n)
 	}
 	return false
@@ -233,10 +257,10 @@ func classWeight(n *html.Node) float64 {
 		if v == "" {
 			continue
 		}
-		if negativeRe.MatchString(v) {
+		if negative.in(v) || hasToken(v, "hid") {
 			w -= 25
 		}
-		if positiveRe.MatchString(v) {
+		if positive.in(v) {
 			w += 25
 		}
 	}

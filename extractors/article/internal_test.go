@@ -94,3 +94,75 @@ func TestToUTF8(t *testing.T) {
 		}
 	}
 }
+
+func TestConfirmedTitle(t *testing.T) {
+	cases := []struct {
+		name       string
+		structured []string
+		shown      []string
+		want       string
+	}{
+		{"displayed og:title wins over SEO JSON-LD",
+			[]string{"Kollaps der Bank: Notenbank räumt Fehler ein", "Bank: Fed räumt Versäumnisse ein"},
+			[]string{"Bank: Fed räumt Versäumnisse ein"}, "Bank: Fed räumt Versäumnisse ein"},
+		{"kicker set apart by style, not by a colon",
+			[]string{"Short SEO title of the story", "Technologie im Klassenzimmer: KI in der Schule"},
+			[]string{"Technologie im Klassenzimmer KI in der Schule"}, "Technologie im Klassenzimmer: KI in der Schule"},
+		{"display is kicker plus headline",
+			[]string{"Trump plant Landeplatz beim Weissen Haus", "Trump plant Landeplatz – während das Projekt stockt"},
+			[]string{"Umbau des Weissen Hauses Trump plant Landeplatz – während das Projekt stockt"},
+			"Trump plant Landeplatz – während das Projekt stockt"},
+		{"nothing displayed", []string{"A headline", "Another"}, []string{"Most read"}, ""},
+	}
+	for _, c := range cases {
+		if got := confirmedTitle(c.structured, c.shown); got != c.want {
+			t.Errorf("%s: confirmedTitle = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestIsBylineClass(t *testing.T) {
+	for c, want := range map[string]bool{
+		"byline": true, "article__author": true, "authorname": true, "c-AuthorName__link": true,
+		"author": true, "metaInfoAuthorList-item": false, "author-bio": false, "authority": false, "coauthored": false,
+	} {
+		if got := isBylineClass(c); got != want {
+			t.Errorf("isBylineClass(%q) = %v, want %v", c, got, want)
+		}
+	}
+}
+
+func TestDecodeJSONRepairs(t *testing.T) {
+	for _, raw := range []string{
+		`{"headline": "A"}`,
+		"{\"headline\": \"A\", \"articleBody\": \"line one\nline two\"}",
+		`{"headline": "A"}
+		},
+		// a comment and a stray brace after the object`,
+	} {
+		v, ok := decodeJSON(raw)
+		if m, _ := v.(map[string]any); !ok || m["headline"] != "A" {
+			t.Errorf("decodeJSON(%q) = %v, %v", raw, v, ok)
+		}
+	}
+	if _, ok := decodeJSON(`not json`); ok {
+		t.Error("decodeJSON accepted garbage")
+	}
+}
+
+func TestSplitBodyGluedParagraphs(t *testing.T) {
+	got := splitBody("NASA confirmed water on Europa, one of Jupiter’s 79 moons.The find means the moon has water. The U.S. team said so.")
+	want := []string{"NASA confirmed water on Europa, one of Jupiter’s 79 moons.", "The find means the moon has water. The U.S. team said so."}
+	if !slices.Equal(got, want) {
+		t.Errorf("splitBody = %q, want %q", got, want)
+	}
+}
+
+func TestWordsAndTokens(t *testing.T) {
+	if !(words{"sidebar"}).in("Layout SideBar-left") || (words{"sidebar"}).in("") {
+		t.Error("words.in does not ignore case")
+	}
+	if !hasToken("top-ads banner", "ad", "ads") || hasToken("download header", "ad", "ads") {
+		t.Error("hasToken matches parts of tokens wrongly")
+	}
+}

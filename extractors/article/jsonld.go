@@ -1,6 +1,7 @@
 package article
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 
@@ -50,11 +51,9 @@ func parseLinkedData(doc *goquery.Document) linkedData {
 		raw = strings.TrimPrefix(strings.TrimSpace(raw), "//<![CDATA[")
 		raw = strings.TrimSuffix(strings.TrimSpace(raw), "//]]>")
 		raw = strings.TrimSuffix(strings.TrimSpace(raw), ";")
-		var v any
-		if err := json.Unmarshal([]byte(raw), &v); err != nil {
-			if err := json.Unmarshal(escapeControlChars(raw), &v); err != nil {
-				return
-			}
+		v, ok := decodeJSON(raw)
+		if !ok {
+			return
 		}
 		collectObjects(v, &objs, 0)
 	})
@@ -97,6 +96,25 @@ func parseLinkedData(doc *goquery.Document) linkedData {
 		ld.Publisher = orgName(objs)
 	}
 	return ld
+}
+
+// decodeJSON parses a JSON-LD block. Blocks that are not valid JSON are
+// repaired when the damage is common: raw control characters inside
+// strings, and junk after a complete value (a stray brace, a comment, a
+// second object without an enclosing array), which is ignored.
+func decodeJSON(raw string) (any, bool) {
+	var v any
+	if err := json.Unmarshal([]byte(raw), &v); err == nil {
+		return v, true
+	}
+	fixed := escapeControlChars(raw)
+	if err := json.Unmarshal(fixed, &v); err == nil {
+		return v, true
+	}
+	if err := json.NewDecoder(bytes.NewReader(fixed)).Decode(&v); err == nil {
+		return v, true
+	}
+	return nil, false
 }
 
 // collectObjects appends every JSON object in v to objs, descending into

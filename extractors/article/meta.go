@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // metaTags maps lower-cased meta names (the property, name, itemprop or
@@ -64,33 +68,6 @@ var (
 		"byl", "cxenseparse:author", "citation_author", "article:author_name",
 	}
 )
-
-// extractTitle returns the article headline, preferring publisher
-// annotations over visible headings and the document title.
-func extractTitle(doc *goquery.Document, meta metaTags, ld linkedData, site, host string) string {
-	h1 := plainText(doc.Find("h1").First().Text())
-	candidates := []string{
-		ld.Headline,
-		meta.first("og:title"),
-		meta.first(titleKeys[1:]...),
-		doc.Find(`[itemprop="headline"]`).First().Text(),
-		h1,
-		doc.Find("title").First().Text(),
-	}
-	for _, c := range candidates {
-		t := stripSiteName(plainText(c), site, host)
-		if t == "" {
-			continue
-		}
-		// "Headline | Section | Site": the visible heading shows where the
-		// headline ends.
-		if h1 != "" && len(h1) < len(t) && strings.HasPrefix(t, h1) && startsWithSeparator(t[len(h1):]) {
-			return h1
-		}
-		return t
-	}
-	return ""
-}
 
 // startsWithSeparator reports whether s begins, after spaces, with a
 // character that separates a headline from a site or section name.
@@ -231,9 +208,57 @@ func extractPublished(doc *goquery.Document, meta metaTags, ld linkedData, u *ur
 	return time.Time{}
 }
 
-// bylineSelector matches visible elements that usually hold the author
-// names.
-const bylineSelector = `[itemprop="author"], [rel="author"], .byline, .author, .authors, .author-name, [class*="byline"], [class*="author-name"], [class*="AuthorName"]`
+var (
+	// teaser matches the class of a teaser for another article.
+	teaser = words{"teaser", "related", "recommend", "more-stories"}
+	// authorLinkRe matches the path of a link to an author's page.
+	authorLinkRe = regexp.MustCompile(`(?i)/(?:authors?|autor(?:en)?|journalists?)/[^/?#]`)
+)
+
+// bylineWords and bylineEnds recognise a class token of an element holding
+// author names: "byline", "author", "article__author", "authorname",
+// "author-name", "c-AuthorName__link".
+var (
+	bylineWords = words{"byline", "by-line", "authorname", "author-name", "author_name"}
+	bylineEnds  = []string{"author", "authors", "autor", "autoren", "autorin"}
+)
+
+// isBylineClass reports whether the class token c marks a byline.
+func isBylineClass(c string) bool {
+	if bylineWords.in(c) {
+		return true
+	}
+	c = strings.ToLower(c)
+	for _, end := range bylineEnds {
+		if rest, ok := strings.CutSuffix(c, end); ok && (rest == "" || strings.HasSuffix(rest, "-") || strings.HasSuffix(rest, "_")) {
+			return true
+		}
+	}
+	return false
+}
+
+// isByline reports whether element n holds author names.
+func isByline(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "itemprop", "rel":
+			if slices.Contains(strings.Fields(a.Val), "author") {
+				return true
+			}
+		case "class":
+			for _, c := range strings.Fields(a.Val) {
+				if isBylineClass(c) {
+					return true
+				}
+			}
+		case "href":
+			if n.DataAtom == atom.A && authorLinkRe.MatchString(a.Val) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // extractAuthors returns the names of the article's authors from the first
 // source that has any: JSON-LD, meta tags, then visible bylines. A source
@@ -243,21 +268,58 @@ func extractAuthors(doc *goquery.Document, meta metaTags, ld linkedData, site, h
 	for _, k := range authorKeys {
 		sources = append(sources, meta[k])
 	}
-	sources = append(sources, bylines(doc))
+	sources = append(sources, twitterLabelled(meta, "written by"), bylines(doc))
 	var outlet []string
 	for _, src := range sources {
 		names := cleanAuthors(src)
 		if len(names) == 0 {
 			continue
 		}
-		if !onlyOutlet(names, site, host) {
-			return names
-		}
 		if outlet == nil {
+			if !onlyOutlet(names, site, host) {
+				return names
+			}
 			outlet = names
+			continue
+		}
+		// After a source naming only the outlet, only full personal
+		// names are better: initials and agency names ("dpa", "APA")
+		// are not.
+		if slices.ContainsFunc(names, isFullName) {
+			return names
 		}
 	}
 	return outlet
+}
+
+// isFullName reports whether name has at least two words, as a person's
+// full name does, or is written in a script without spaces between words.
+func isFullName(name string) bool {
+	if len(strings.Fields(name)) >= 2 {
+		return true
+	}
+	for _, r := range name {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
+			return runeLen(name) >= 2
+		}
+	}
+	return false
+}
+
+// twitterLabelled returns the values of the twitter:dataN meta tags whose
+// twitter:labelN is label (compared ignoring case), as set by WordPress SEO
+// plugins for "Written by".
+func twitterLabelled(meta metaTags, label string) []string {
+	var out []string
+	for i := 1; i <= 4; i++ {
+		n := strconv.Itoa(i)
+		if strings.EqualFold(meta.first("twitter:label"+n), label) {
+			out = append(out, meta["twitter:data"+n]...)
+		}
+	}
+	// Keys are split at spaces: "twitter:misc:Written by" is filed
+	// under "twitter:misc:written".
+	return append(out, meta["twitter:misc:"+strings.Fields(label)[0]]...)
 }
 
 // onlyOutlet reports whether names consists of the site's own name.
@@ -270,38 +332,70 @@ func onlyOutlet(names []string, site, host string) bool {
 	return true
 }
 
-// bylines returns the raw text of the page's visible byline elements.
+// bylines returns the raw text of the page's byline elements, outermost
+// first.
 func bylines(doc *goquery.Document) []string {
 	var raw []string
-	doc.Find(bylineSelector).Each(func(_ int, s *goquery.Selection) {
-		if s.ParentsFiltered(bylineSelector).Length() > 0 {
-			return // nested in a byline already collected
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || invisible[c.DataAtom] && c.DataAtom != atom.Head {
+				continue
+			}
+			if c.DataAtom != atom.Body && c.DataAtom != atom.Main && teaser.in(attr(c, "class")) {
+				continue // other articles' bylines
+			}
+			if isByline(c) {
+				raw = appendByline(raw, c)
+				continue
+			}
+			walk(c)
 		}
-		if v, ok := s.Attr("content"); ok {
-			raw = append(raw, v)
-			return
-		}
-		if name := s.Find(`[itemprop="name"]`); name.Length() > 0 {
-			name.Each(func(_ int, n *goquery.Selection) {
-				if v, ok := n.Attr("content"); ok {
-					raw = append(raw, v)
-				} else {
-					raw = append(raw, n.Text())
-				}
-			})
-			return
-		}
-		if t := collapseSpace(s.Text()); runeLen(t) <= 120 {
-			raw = append(raw, t)
-		}
-	})
+	}
+	for _, n := range doc.Nodes {
+		walk(n)
+	}
 	return raw
+}
+
+// appendByline appends the names held by byline element n to raw: its
+// content attribute, the names of the people it marks up, or its text if
+// short.
+func appendByline(raw []string, n *html.Node) []string {
+	if v, ok := attrOK(n, "content"); ok {
+		return append(raw, v)
+	}
+	s := goquery.NewDocumentFromNode(n).Selection
+	if name := s.Find(`[itemprop="name"]`); name.Length() > 0 {
+		name.Each(func(_ int, n *goquery.Selection) {
+			if v, ok := n.Attr("content"); ok {
+				raw = append(raw, v)
+			} else {
+				raw = append(raw, n.Text())
+			}
+		})
+		return raw
+	}
+	if t := headlineText(n); runeLen(t) <= 120 {
+		raw = append(raw, t)
+	}
+	return raw
+}
+
+// attrOK returns the value of n's attribute key and whether n has it.
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
 }
 
 var (
 	// bylinePrefixRe matches the word introducing a byline in several
 	// languages ("By", "Von", "Par", "Por", "Written by", "Author:").
-	bylinePrefixRe = regexp.MustCompile(`(?i)^(?:(?:written|posted|reported|text|words|story)\s+by|by|von|par|por|door|av|af|przez|di|autor(?:in)?|author|text|texto|redacción)\s*[:\-]?\s+`)
+	bylinePrefixRe = regexp.MustCompile(`(?i)^(?:(?:written|posted|reported|text|words|story)\s+by|by|von|par|por|door|av|af|przez|di|autor(?:in)?|author|text|texto|redacción|quelle|source|fuente)\s*[:\-]?\s+`)
 	// authorSplitRe splits a list of names.
 	// authorSuffixRe matches initials in parentheses and job titles that
 	// follow a name: "Elena Oberholzer (obe)", "신현주 기자".

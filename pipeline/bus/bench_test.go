@@ -34,7 +34,7 @@ func BenchmarkPublish(b *testing.B) {
 	ev := map[string]any{
 		"actor": "USA", "accord": "paris-call", "stance": "declined", "rule": "declined-to", "confidence": 0.9,
 		"evidence": "The United States declined to endorse the Paris Call for Trust and Security in Cyberspace on Monday.",
-		"url": "https://news.example/2018/11/12/paris-call", "outlet": "news.example",
+		"url":      "https://news.example/2018/11/12/paris-call", "outlet": "news.example",
 	}
 	b.ReportAllocs()
 	i := 0

@@ -8,9 +8,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/robfig/cron/v3"
+
+	"github.com/accordwatch/accordwatch/pipeline/digest"
 )
 
 // Feed is one feed to poll.
@@ -32,6 +37,50 @@ type Jobs struct {
 	MaxAttempts int `yaml:"max_attempts"`
 	// BackOff is the delay before each new attempt of a failed job.
 	BackOff []Duration `yaml:"backoff"`
+}
+
+// Digest configures the scheduled digests: at each time of Schedule the
+// daemon builds the digest of the previous day in Timezone, writes it in
+// each of Formats to OutputDir as digest-YYYY-MM-DD.<format> and publishes
+// it on NATS.
+type Digest struct {
+	// Schedule is a cron expression: five fields (minute, hour, day of
+	// month, month, day of week; "0 7 * * *" is every day at 07:00), six
+	// with a leading seconds field, or a descriptor such as "@daily" or
+	// "@every 1h". Empty disables scheduled digests.
+	Schedule string `yaml:"schedule"`
+	// Timezone is the IANA zone of Schedule and of the digest's days;
+	// empty means the top-level timezone.
+	Timezone string `yaml:"timezone"`
+	// OutputDir is where the files go; empty means <data_dir>/digests.
+	OutputDir string `yaml:"output_dir"`
+	// Formats are the formats written, of md, json, csv and html; empty
+	// means all four.
+	Formats []string `yaml:"formats"`
+}
+
+// cronParser parses Digest.Schedule: standard five-field expressions, an
+// optional leading seconds field and descriptors.
+var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSchedule parses d.Schedule. The zone comes from d.Timezone, so a
+// TZ= or CRON_TZ= prefix is an error.
+func (d Digest) ParseSchedule() (_ cron.Schedule, err error) {
+	spec := strings.TrimSpace(d.Schedule)
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		return nil, fmt.Errorf("schedule %q: set digest.timezone instead of a TZ= prefix", d.Schedule)
+	}
+	defer func() {
+		// cron's parser panics on some malformed input.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("schedule %q: %v", d.Schedule, r)
+		}
+	}()
+	s, err := cronParser.Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("schedule %q: %w", d.Schedule, err)
+	}
+	return s, nil
 }
 
 // Config is the daemon's configuration.
@@ -92,7 +141,9 @@ type Config struct {
 		// Addr is the listen address (":9464"); empty disables it.
 		Addr string `yaml:"addr"`
 	} `yaml:"metrics"`
-	Feeds []Feed `yaml:"feeds"`
+	// Digest configures the scheduled digests.
+	Digest Digest `yaml:"digest"`
+	Feeds  []Feed `yaml:"feeds"`
 }
 
 // Duration is a time.Duration written as "15m" in YAML.
@@ -164,6 +215,9 @@ func (c *Config) applyDefaults() {
 	if c.HTTP.HostDelay == 0 {
 		c.HTTP.HostDelay = Duration(time.Second)
 	}
+	if len(c.Digest.Formats) == 0 {
+		c.Digest.Formats = slices.Clone(digest.Formats)
+	}
 }
 
 // Parse reads a configuration from YAML and applies defaults.
@@ -199,8 +253,8 @@ func Load(path string) (Config, error) {
 	return c, nil
 }
 
-// Validate checks feed URLs, the time zone, the intervals and the HTTP
-// limits.
+// Validate checks feed URLs, the time zones, the intervals, the HTTP
+// limits and the digest schedule and formats.
 func (c Config) Validate() error {
 	var errs []error
 	if c.HTTP.HostConcurrency < 0 {
@@ -223,6 +277,25 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("config: feeds[%d]: negative interval", i))
 		}
 	}
+	if c.Digest.Schedule != "" {
+		if s, err := c.Digest.ParseSchedule(); err != nil {
+			errs = append(errs, fmt.Errorf("config: digest.%w", err))
+		} else if s.Next(time.Now()).IsZero() {
+			errs = append(errs, fmt.Errorf("config: digest.schedule %q: never due", c.Digest.Schedule))
+		}
+	}
+	if z := c.Digest.Timezone; z != "" {
+		if _, err := time.LoadLocation(z); err != nil {
+			errs = append(errs, fmt.Errorf("config: digest.timezone %q: %w", z, err))
+		}
+	}
+	for i, f := range c.Digest.Formats {
+		if !slices.Contains(digest.Formats, f) {
+			errs = append(errs, fmt.Errorf("config: digest.formats[%d]: unknown format %q (want %s)", i, f, strings.Join(digest.Formats, ", ")))
+		} else if slices.Index(c.Digest.Formats, f) < i {
+			errs = append(errs, fmt.Errorf("config: digest.formats[%d]: %s listed twice", i, f))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -233,6 +306,28 @@ func (c Config) Location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// DigestLocation returns the time zone of the scheduled digests:
+// digest.timezone, or the top-level timezone.
+func (c Config) DigestLocation() *time.Location {
+	if c.Digest.Timezone == "" {
+		return c.Location()
+	}
+	loc, err := time.LoadLocation(c.Digest.Timezone)
+	if err != nil {
+		return c.Location()
+	}
+	return loc
+}
+
+// DigestDir returns the directory of the scheduled digests, defaulting to
+// "digests" in DataDir.
+func (c Config) DigestDir() string {
+	if c.Digest.OutputDir != "" {
+		return c.Digest.OutputDir
+	}
+	return filepath.Join(c.DataDir, "digests")
 }
 
 // StoreDSN returns the store DSN, defaulting to a SQLite file in DataDir.

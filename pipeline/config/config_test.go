@@ -24,6 +24,9 @@ func TestShippedConfigLoads(t *testing.T) {
 	if h := c.HTTP; h.HostConcurrency != 2 || h.HostDelay.D() != time.Second || !h.RobotsTxt || h.AllowPrivateAddresses {
 		t.Errorf("shipped HTTP politeness settings not the defaults: %+v", h)
 	}
+	if d := c.Digest; d.Schedule != "0 7 * * *" || c.DigestDir() != "./data/digests" || len(d.Formats) != 4 || c.DigestLocation().String() != c.Location().String() {
+		t.Errorf("shipped digest settings: %+v", d)
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -93,5 +96,97 @@ func TestHTTPPolitenessKeys(t *testing.T) {
 	check("no delay", c, 2, -time.Second, true, false)
 	if _, err := Parse([]byte("http:\n  host_concurrency: -1\n")); err == nil {
 		t.Error("negative host_concurrency accepted")
+	}
+}
+
+func TestDigestKeys(t *testing.T) {
+	c := Default()
+	if c.Digest.Schedule != "" || strings.Join(c.Digest.Formats, ",") != "md,json,csv,html" ||
+		c.DigestDir() != filepath.Join("data", "digests") || c.DigestLocation().String() != "UTC" {
+		t.Errorf("digest defaults: %+v, dir %q, zone %v", c.Digest, c.DigestDir(), c.DigestLocation())
+	}
+
+	c, err := Parse([]byte("timezone: Europe/Paris\ndigest:\n  schedule: \"0 7 * * *\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DigestLocation().String() != "Europe/Paris" {
+		t.Errorf("digest zone = %v, want the top-level timezone", c.DigestLocation())
+	}
+	c, err = Parse([]byte(`timezone: Europe/Paris
+data_dir: /var/lib/accordwatch
+digest:
+  schedule: "30 6 * * 1-5"
+  timezone: America/New_York
+  output_dir: /srv/digests
+  formats: [html, md]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DigestLocation().String() != "America/New_York" || c.DigestDir() != "/srv/digests" || strings.Join(c.Digest.Formats, ",") != "html,md" {
+		t.Errorf("digest keys not applied: %+v", c.Digest)
+	}
+	sched, err := c.Digest.ParseSchedule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ny := c.DigestLocation()
+	// Friday 2026-11-27 07:00 in New York: next is Monday 06:30 there.
+	if got, want := sched.Next(time.Date(2026, 11, 27, 7, 0, 0, 0, ny)), time.Date(2026, 11, 30, 6, 30, 0, 0, ny); !got.Equal(want) {
+		t.Errorf("next run = %v, want %v", got, want)
+	}
+
+	brussels, err := time.LoadLocation("Europe/Brussels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 11, 26, 7, 0, 0, 0, brussels) // on the hour: the next is the day after
+	for spec, want := range map[string]time.Time{
+		"0 7 * * *":       time.Date(2026, 11, 27, 7, 0, 0, 0, brussels),
+		"@daily":          time.Date(2026, 11, 27, 0, 0, 0, 0, brussels),
+		"@every 1s":       from.Add(time.Second),
+		"*/15 * * * * *":  from.Add(15 * time.Second), // with seconds
+		" 0 7 * * * ":     time.Date(2026, 11, 27, 7, 0, 0, 0, brussels),
+		"0 0 7 * * *":     time.Date(2026, 11, 27, 7, 0, 0, 0, brussels),
+		"@every 2h30m":    from.Add(150 * time.Minute),
+		"0 7 29 2 *":      time.Date(2028, 2, 29, 7, 0, 0, 0, brussels),
+		"0 7 * * MON-FRI": time.Date(2026, 11, 27, 7, 0, 0, 0, brussels),
+	} {
+		s, err := Digest{Schedule: spec}.ParseSchedule()
+		if err != nil {
+			t.Errorf("%q: %v", spec, err)
+			continue
+		}
+		if got := s.Next(from); !got.Equal(want) {
+			t.Errorf("%q: next after %v = %v, want %v", spec, from, got, want)
+		}
+	}
+}
+
+func TestDigestErrors(t *testing.T) {
+	for name, in := range map[string]string{
+		"bad minute":      "digest:\n  schedule: \"61 7 * * *\"\n",
+		"too few fields":  "digest:\n  schedule: \"7 * *\"\n",
+		"too many fields": "digest:\n  schedule: \"0 0 7 * * * *\"\n",
+		"bad descriptor":  "digest:\n  schedule: \"@sometimes\"\n",
+		"bad every":       "digest:\n  schedule: \"@every soon\"\n",
+		"TZ prefix":       "digest:\n  schedule: \"TZ=Europe/Paris 0 7 * * *\"\n",
+		"CRON_TZ":         "digest:\n  schedule: \"CRON_TZ=UTC 0 7 * * *\"\n",
+		"bare TZ":         "digest:\n  schedule: \"TZ=UTC\"\n",
+		"never":           "digest:\n  schedule: \"0 7 30 2 *\"\n",
+		"bad zone":        "digest:\n  timezone: Europe/Atlantis\n",
+		"unknown format":  "digest:\n  formats: [md, pdf]\n",
+		"twice":           "digest:\n  formats: [md, html, md]\n",
+		"unknown key":     "digest:\n  shedule: \"0 7 * * *\"\n",
+	} {
+		_, err := Parse([]byte(in))
+		if err == nil {
+			t.Errorf("%s: Parse accepted %q", name, in)
+			continue
+		}
+		if !strings.Contains(err.Error(), "digest") && name != "unknown key" {
+			t.Errorf("%s: error %q does not name the digest key", name, err)
+		}
 	}
 }

@@ -196,6 +196,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 			d.schedule(ctx, f)
 		}()
 	}
+	wg.Go(func() { d.scheduleStoreFeeds(ctx) })
+	wg.Go(func() { d.runDigests(ctx) })
 	workersDone := make(chan struct{})
 	go func() { d.runWorkers(ctx, workCtx); close(workersDone) }()
 	d.Log.Info("accordwatch running", "feeds", len(d.Config.Feeds), "nats", d.URL())

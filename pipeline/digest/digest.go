@@ -1,11 +1,15 @@
 // Package digest renders the daily stance-change digest: the stance changes
 // the store recorded on one calendar day, grouped by accord, with the number
-// of sources that reported each, and the reports flagged that day as
-// contradicting a current stance, as Markdown, JSON or CSV.
+// of sources that reported each, the reports flagged that day as
+// contradicting a current stance, the stance board (every actor's stance on
+// every accord at the end of the day) and the health of the feeds, as
+// Markdown, JSON, CSV or a self-contained HTML page.
 //
-// Strings that came from articles (evidence, speaker, outlet, title, URL) are
-// untrusted. The Markdown writer escapes them so that they cannot become
-// markup or links, and links only http and https URLs; the CSV writer
+// Strings that came from articles and feeds (evidence, speaker, outlet,
+// title, URL, feed errors) are untrusted. The Markdown writer escapes them so
+// that they cannot become markup or links, and links only http and https
+// URLs; the HTML writer renders them with html/template, which escapes them
+// for their context, and links only http and https URLs too; the CSV writer
 // neutralises spreadsheet formula injection.
 package digest
 
@@ -25,6 +29,7 @@ const dateLayout = "2006-01-02"
 const (
 	KindActor  = "actor"
 	KindAccord = "accord"
+	KindFeed   = "feed" // by feed URL; "" when the feed has no name
 )
 
 // Digest is the stance changes and contradictions recorded on one calendar
@@ -42,6 +47,12 @@ type Digest struct {
 	// Contradictions are the reports flagged as contradicting a current
 	// stance, in the same order.
 	Contradictions []Contradiction `json:"contradictions"`
+	// Board is every actor's stance on every accord at the end of the
+	// day.
+	Board Board `json:"board"`
+	// FeedHealth is the state of the feeds when the digest was built; nil
+	// if unknown (Build does not know it).
+	FeedHealth *FeedHealth `json:"feed_health"`
 }
 
 // Entry is one stance change in a Digest. Times are in the digest's zone.
@@ -118,19 +129,59 @@ func Day(date string, loc *time.Location) (from, to time.Time, err error) {
 // "United States" and names(KindAccord, "pall-mall-process") "Pall Mall
 // Process". If names is nil or returns "", the id is used as the name.
 // now is recorded as the digest's generation time.
+//
+// Without the current stances, the board of a Digest made by Build only
+// has the stances that changed on the day, and its FeedHealth is nil: use
+// BuildFrom or Load for a complete digest.
 func Build(date string, loc *time.Location, changes []store.Change, contradictions []store.Contradiction, names func(kind, id string) string, now time.Time) Digest {
+	return BuildFrom(date, loc, Records{Changes: changes, Contradictions: contradictions, Names: names}, now)
+}
+
+// Records are what a Digest is built from: the store's records and how to
+// name what they refer to.
+type Records struct {
+	// Changes and Contradictions are those of the day, typically the ones
+	// detected within the bounds that Day returns.
+	Changes        []store.Change
+	Contradictions []store.Contradiction
+	// Current are the stances current now (store.Store.CurrentAll), and
+	// Later the changes detected since the end of the day, ordered by
+	// Detected (store.Store.Changes). Together they give the stances at
+	// the end of the day for the board (see Board).
+	Current []store.Current
+	Later   []store.Change
+	// FeedStates are the states of the feeds (store.Store.FeedStates).
+	// Unless FeedStates is nil and Feeds empty, the digest reports feed
+	// health (an empty, non-nil FeedStates: no feed polled yet).
+	FeedStates []store.FeedState
+	// Feeds, if not empty, are the URLs of the configured feeds: feed
+	// health covers them, counting those without a state as not polled
+	// yet, and the other feeds polled since the start of the day (feeds
+	// added at run time), not the feeds polled only before (no longer
+	// configured). Empty covers every feed in FeedStates.
+	Feeds []string
+	// Names looks up display names, of actors and accords (as for Build)
+	// and of feeds by URL (KindFeed).
+	Names func(kind, id string) string
+}
+
+// BuildFrom makes the Digest of date (YYYY-MM-DD) in loc (nil is UTC) from
+// r, as Build does, with the board and the feed health. now is recorded as
+// the digest's generation time.
+func BuildFrom(date string, loc *time.Location, r Records, now time.Time) Digest {
 	if loc == nil {
 		loc = time.UTC
 	}
 	name := func(kind, id string) string {
-		if names == nil {
+		if r.Names == nil {
 			return id
 		}
-		if n := names(kind, id); n != "" {
+		if n := r.Names(kind, id); n != "" {
 			return n
 		}
 		return id
 	}
+	changes, contradictions := r.Changes, r.Contradictions
 	d := Digest{
 		Date:           date,
 		Zone:           loc.String(),
@@ -192,6 +243,12 @@ func Build(date string, loc *time.Location, changes []store.Change, contradictio
 		return sortKey{a.AccordName, a.Accord, a.Detected, a.ActorName, a.Actor}.compare(
 			sortKey{b.AccordName, b.Accord, b.Detected, b.ActorName, b.Actor})
 	})
+	d.Board = newBoard(r, d.Changes, d.Contradictions, loc, name)
+	if r.FeedStates != nil || len(r.Feeds) > 0 {
+		from, _, _ := Day(date, loc) // the zero time for a bad date: every feed polled
+		h := newFeedHealth(r.FeedStates, r.Feeds, from, loc, r.Names)
+		d.FeedHealth = &h
+	}
 	return d
 }
 

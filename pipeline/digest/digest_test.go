@@ -281,7 +281,8 @@ func TestWriteCSV(t *testing.T) {
 	if len(rows) != 6 {
 		t.Fatalf("got %d rows, want header, 3 changes and 2 contradictions", len(rows))
 	}
-	if strings.Join(rows[0], ",") != "kind,actor,actor_name,accord,accord_name,previous,previous_since,stance,since,evidence,speaker,url,outlet,title,detected,sources,confirmed" {
+	if strings.Join(rows[0], ",") != "kind,actor,actor_name,accord,accord_name,previous,previous_since,stance,since,evidence,speaker,url,outlet,title,detected,sources,confirmed,"+
+		"feed_status,feed_failures,feed_last_error,feed_last_polled,feed_last_success" {
 		t.Errorf("header = %v", rows[0])
 	}
 	col := make(map[string]int)
@@ -343,9 +344,10 @@ func TestWriteCSV(t *testing.T) {
 func TestWriteEmpty(t *testing.T) {
 	d := Build("2026-11-26", paris(t), nil, nil, names, time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	for format, want := range map[string]string{
-		"md":   "# accordwatch digest — 2026-11-26 (Europe/Paris)\n\nNo stance changes were recorded on 2026-11-26.\n",
-		"json": "{\n  \"date\": \"2026-11-26\",\n  \"zone\": \"Europe/Paris\",\n  \"generated\": \"2026-11-27T07:00:00+01:00\",\n  \"changes\": [],\n  \"contradictions\": []\n}\n",
-		"csv":  strings.Join(CSVHeader, ",") + "\n",
+		"md": "# accordwatch digest — 2026-11-26 (Europe/Paris)\n\nNo stance changes on 2026-11-26.\n",
+		"json": "{\n  \"date\": \"2026-11-26\",\n  \"zone\": \"Europe/Paris\",\n  \"generated\": \"2026-11-27T07:00:00+01:00\",\n" +
+			"  \"changes\": [],\n  \"contradictions\": [],\n  \"board\": {\n    \"accords\": [],\n    \"rows\": []\n  },\n  \"feed_health\": null\n}\n",
+		"csv": strings.Join(CSVHeader, ",") + "\n",
 	} {
 		var buf bytes.Buffer
 		if err := Write(&buf, d, format); err != nil {
@@ -360,7 +362,8 @@ func TestWriteEmpty(t *testing.T) {
 	if err := Write(&buf, Digest{Date: "2026-11-26", Zone: "UTC"}, "json"); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `"changes": []`) || !strings.Contains(buf.String(), `"contradictions": []`) {
+	if !strings.Contains(buf.String(), `"changes": []`) || !strings.Contains(buf.String(), `"contradictions": []`) ||
+		!strings.Contains(buf.String(), `"rows": []`) {
 		t.Errorf("nil Changes: %s", buf.String())
 	}
 }
@@ -375,7 +378,7 @@ func TestWriteOnlyContradictions(t *testing.T) {
 	}
 	md := buf.String()
 	for _, want := range []string{
-		"No stance changes were recorded on 2026-11-26. 2 contradicting reports flagged.\n",
+		"No stance changes on 2026-11-26. 2 contradicting reports flagged.\n",
 		"## Contradicting reports",
 		"- **Brazil** (BRA) on Pall Mall Process (pall-mall-process): reported signed",
 	} {
@@ -387,7 +390,7 @@ func TestWriteOnlyContradictions(t *testing.T) {
 
 func TestWriteUnknownFormat(t *testing.T) {
 	var buf bytes.Buffer
-	for _, f := range []string{"", "html", "MD", "markdown"} {
+	for _, f := range []string{"", "htm", "HTML", "MD", "markdown"} {
 		if err := Write(&buf, build(t), f); err == nil {
 			t.Errorf("Write(%q) succeeded, want an error", f)
 		}

@@ -13,31 +13,39 @@ import (
 )
 
 // Formats lists the formats that Write accepts.
-var Formats = []string{"md", "json", "csv"}
+var Formats = []string{"md", "json", "csv", "html"}
 
 // CSVHeader is the header row of the CSV format.
 //
-// A row's kind is "change" or "contradiction". For a contradiction,
-// previous and previous_since are the current stance it contradicts,
-// stance and since the stance reported, sources is empty and confirmed is
-// "true" or "false"; for a change, confirmed is empty.
+// A row's kind is "change", "contradiction" or "feed". For a
+// contradiction, previous and previous_since are the current stance it
+// contradicts, stance and since the stance reported, sources is empty and
+// confirmed is "true" or "false"; for a change, confirmed is empty. The
+// feed_ columns are empty but in feed rows, one per feed after the changes
+// and contradictions (when the feed health is known), which fill only url,
+// outlet (the feed's name) and the feed_ columns: feed_status is "healthy",
+// "failing" or "not_polled".
 var CSVHeader = []string{
 	"kind", "actor", "actor_name", "accord", "accord_name",
 	"previous", "previous_since", "stance", "since",
 	"evidence", "speaker", "url", "outlet", "title", "detected",
 	"sources", "confirmed",
+	"feed_status", "feed_failures", "feed_last_error", "feed_last_polled", "feed_last_success",
 }
 
 // Row kinds of the CSV format.
 const (
 	csvChange        = "change"
 	csvContradiction = "contradiction"
+	csvFeed          = "feed"
 )
 
 // Write writes d to w in format: "md" (Markdown for people), "json" (the
-// Digest as indented JSON) or "csv" (one row per change, then one per
-// contradiction, with CSVHeader as the first row). Any other format is an
-// error.
+// Digest as indented JSON), "csv" (one row per change, then one per
+// contradiction, then one per feed, with CSVHeader as the first row) or
+// "html" (one self-contained page: the stance board, then the changes, the
+// contradicting reports and the feed health; see writeHTML). Any other
+// format is an error.
 func Write(w io.Writer, d Digest, format string) error {
 	var err error
 	switch format {
@@ -47,6 +55,8 @@ func Write(w io.Writer, d Digest, format string) error {
 		err = writeJSON(w, d)
 	case "csv":
 		err = writeCSV(w, d)
+	case "html":
+		err = writeHTML(w, d)
 	default:
 		return fmt.Errorf("digest: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 	}
@@ -62,6 +72,17 @@ func writeJSON(w io.Writer, d Digest) error {
 	}
 	if d.Contradictions == nil {
 		d.Contradictions = []Contradiction{}
+	}
+	if d.Board.Accords == nil {
+		d.Board.Accords = []BoardAccord{}
+	}
+	if d.Board.Rows == nil {
+		d.Board.Rows = []BoardRow{}
+	}
+	if d.FeedHealth != nil && d.FeedHealth.Feeds == nil {
+		h := *d.FeedHealth
+		h.Feeds = []FeedStatus{}
+		d.FeedHealth = &h
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -79,6 +100,7 @@ func writeCSV(w io.Writer, d Digest) error {
 			e.Previous, csvTimePtr(e.PreviousSince), e.Stance, csvTime(e.Since),
 			e.Evidence, e.Speaker, e.URL, e.Outlet, e.Title, csvTime(e.Detected),
 			strconv.Itoa(e.Sources), "",
+			"", "", "", "", "",
 		}
 		if err := writeCSVRow(cw, row); err != nil {
 			return err
@@ -90,9 +112,24 @@ func writeCSV(w io.Writer, d Digest) error {
 			e.Current, csvTimePtr(e.CurrentSince), e.Stance, csvTime(e.Since),
 			e.Evidence, e.Speaker, e.URL, e.Outlet, e.Title, csvTime(e.Detected),
 			"", strconv.FormatBool(e.Confirmed),
+			"", "", "", "", "",
 		}
 		if err := writeCSVRow(cw, row); err != nil {
 			return err
+		}
+	}
+	if d.FeedHealth != nil {
+		for _, f := range d.FeedHealth.Feeds {
+			row := []string{
+				csvFeed, "", "", "", "",
+				"", "", "", "",
+				"", "", f.URL, f.Name, "", "",
+				"", "",
+				f.Status, strconv.Itoa(f.Failures), f.LastError, csvTimePtr(f.LastPolled), csvTimePtr(f.LastSuccess),
+			}
+			if err := writeCSVRow(cw, row); err != nil {
+				return err
+			}
 		}
 	}
 	cw.Flush()
@@ -142,7 +179,7 @@ func markdown(d Digest) string {
 		flagged = " " + plural(n, "contradicting report") + " flagged."
 	}
 	if len(d.Changes) == 0 {
-		fmt.Fprintf(&b, "No stance changes were recorded on %s.%s\n", mdEscape(d.Date), flagged)
+		fmt.Fprintf(&b, "%s%s\n", mdEscape(noChanges(d.Date)), flagged)
 	} else {
 		// Group by accord, keeping the order of d.Changes (Build sorts by accord).
 		var order []string
@@ -176,7 +213,22 @@ func markdown(d Digest) string {
 			writeContradiction(&b, e)
 		}
 	}
+	if h := d.FeedHealth; h != nil {
+		fmt.Fprintf(&b, "\n## Feed health\n\n%s\n", mdEscape(feedSummary(*h)))
+		if failing := h.FailingFeeds(); len(failing) > 0 {
+			b.WriteString("\n")
+			for _, f := range failing {
+				writeFailingFeed(&b, f)
+			}
+		}
+	}
 	return b.String()
+}
+
+// writeFailingFeed writes one list item: the feed, its last error, how
+// many polls failed in a row and when the last one succeeded.
+func writeFailingFeed(b *strings.Builder, f FeedStatus) {
+	fmt.Fprintf(b, "- %s: %s\n", named(f.Name, f.URL, true), mdEscape(feedFailure(f)))
 }
 
 // writeEntry writes one list item: the change, the evidence as a
@@ -184,12 +236,12 @@ func markdown(d Digest) string {
 func writeEntry(b *strings.Builder, e Entry) {
 	fmt.Fprintf(b, "- %s: ", named(e.ActorName, e.Actor, true))
 	if e.Previous != "" {
-		fmt.Fprintf(b, "%s → %s", mdEscape(e.Previous), mdEscape(e.Stance))
+		fmt.Fprintf(b, "%s → %s", mdEscape(e.Previous), mdEscape(stanceLabel(e.Stance)))
 		if e.PreviousSince != nil {
 			fmt.Fprintf(b, " (was %s since %s)", mdEscape(e.Previous), e.PreviousSince.Format(dateLayout))
 		}
 	} else {
-		fmt.Fprintf(b, "%s (no earlier stance recorded)", mdEscape(e.Stance))
+		fmt.Fprintf(b, "%s (no earlier stance recorded)", mdEscape(stanceLabel(e.Stance)))
 	}
 	b.WriteString("\n")
 	var more []string
@@ -351,6 +403,43 @@ func leadingDigits(s string) int {
 		n++
 	}
 	return n
+}
+
+// stanceLabel returns how a change's new stance is shown: "no stance" for
+// a correction that left the actor without one (store.Change.Stance "").
+func stanceLabel(stance string) string {
+	if stance == "" {
+		return "no stance"
+	}
+	return stance
+}
+
+// noChanges is what a digest without changes says.
+func noChanges(date string) string { return "No stance changes on " + date + "." }
+
+// feedSummary sums up h: "8 feeds healthy / 1 failing".
+func feedSummary(h FeedHealth) string {
+	s := plural(h.Healthy, "feed") + " healthy / " + strconv.Itoa(h.Failing) + " failing"
+	if h.NotPolled > 0 {
+		s += " / " + strconv.Itoa(h.NotPolled) + " not polled yet"
+	}
+	return s + "."
+}
+
+// feedFailure describes a failing feed: its last error, the number of
+// failed polls in a row and its last success.
+func feedFailure(f FeedStatus) string {
+	msg := f.LastError
+	if msg == "" {
+		msg = "unknown error"
+	}
+	msg += " (" + plural(f.Failures, "failed poll") + " in a row; "
+	if f.LastSuccess != nil {
+		msg += "last success " + f.LastSuccess.Format("2006-01-02 15:04 MST") + ")"
+	} else {
+		msg += "never succeeded)"
+	}
+	return msg
 }
 
 func plural(n int, noun string) string {

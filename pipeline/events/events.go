@@ -8,11 +8,12 @@
 //	accordwatch.stance.<accord>.<actor>
 //	accordwatch.change.<accord>.<actor>
 //	accordwatch.contradiction.<accord>.<actor>
+//	accordwatch.retraction.<accord>.<actor>
 //	accordwatch.digest.<date>
 //
-// so that "accordwatch.*.paris-call.>" selects every quote, stance, change
-// and contradiction about one accord and "accordwatch.*.*.USA" every one
-// about one actor.
+// so that "accordwatch.*.paris-call.>" selects every quote, stance, change,
+// contradiction and retraction about one accord and "accordwatch.*.*.USA"
+// every one about one actor.
 // A quote's accord is the accord its article is mainly about, or "none";
 // an unknown actor is "unknown".
 package events
@@ -20,6 +21,7 @@ package events
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,6 +36,7 @@ const (
 	KindStance        = "stance"
 	KindChange        = "change"
 	KindContradiction = "contradiction"
+	KindRetraction    = "retraction"
 	KindDigest        = "digest"
 )
 
@@ -114,6 +117,12 @@ type Change struct {
 	URL           string    `json:"url"`
 	Outlet        string    `json:"outlet"`
 	Title         string    `json:"title"`
+	// Corrects is set on a correction: the change follows the retraction
+	// (or the reinstatement) of the observation with this id, and the
+	// stance is the one the remaining reports support, ObservationID the
+	// report that made it current. Stance "" means that no report is
+	// left: the actor no longer has a recorded stance.
+	Corrects string `json:"corrects,omitempty"`
 }
 
 // Contradiction says that an article reported a stance of an actor toward
@@ -138,6 +147,54 @@ type Contradiction struct {
 	URL           string    `json:"url"`
 	Outlet        string    `json:"outlet"`
 	Title         string    `json:"title"`
+}
+
+// Retraction says that a stance observation published before was
+// withdrawn: a later analysis of its article, with improved rules, no
+// longer finds it (Reason ReasonReanalysis). The sink flags it as
+// retracted in the store, where it stays in the history; if the actor's
+// current stance rested on it, the stance is recomputed from the reports
+// that remain and a Change with Corrects set follows when it changes.
+// Publishing the stance event again (a later analysis finds it again)
+// reinstates the observation.
+type Retraction struct {
+	// ID is the id of the retraction: ObservationID for its first
+	// retraction, followed by "-" and the time of its reinstatement in
+	// Unix microseconds if it was retracted and reinstated before (see
+	// RetractionID).
+	ID            string `json:"id"`
+	ObservationID string `json:"observation_id"`
+	ArticleID     string `json:"article_id"`
+	URL           string `json:"url"`
+	Outlet        string `json:"outlet"`
+	Actor         string `json:"actor"`
+	Accord        string `json:"accord"`
+	Stance        string `json:"stance"` // the stance the observation reported
+	Historical    bool   `json:"historical"`
+	Reason        string `json:"reason"` // ReasonReanalysis
+	// Rules is the version of the rules that no longer find the
+	// observation (the accordwatch build), "" if unknown.
+	Rules string `json:"rules,omitempty"`
+	// Retracted is when the analysis that no longer finds it ran.
+	Retracted time.Time `json:"retracted"`
+}
+
+// Reasons of retractions.
+const (
+	// ReasonReanalysis means a new analysis of the stored article text no
+	// longer finds the observation.
+	ReasonReanalysis = "reanalysis"
+)
+
+// RetractionID returns the id of the retraction of the observation with
+// the given id. reinstated is when the observation was last reinstated
+// after being retracted (zero if never): retracting it again is another
+// event, which JetStream must not drop as a duplicate of the first.
+func RetractionID(observationID string, reinstated time.Time) string {
+	if reinstated.IsZero() {
+		return observationID
+	}
+	return observationID + "-" + strconv.FormatInt(reinstated.UnixMicro(), 10)
 }
 
 // Token makes s usable as one subject token: characters other than letters,
@@ -184,6 +241,11 @@ func (c Change) Subject() string {
 // Subject returns the subject of a contradiction event.
 func (c Contradiction) Subject() string {
 	return subject(KindContradiction, Token(c.Accord, "none"), Token(c.Actor, "unknown"))
+}
+
+// Subject returns the subject of a retraction event.
+func (r Retraction) Subject() string {
+	return subject(KindRetraction, Token(r.Accord, "none"), Token(r.Actor, "unknown"))
 }
 
 // DigestSubject returns the subject of the digest of date (YYYY-MM-DD).

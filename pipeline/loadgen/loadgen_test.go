@@ -75,4 +75,3 @@ func TestItemsAppearOverTime(t *testing.T) {
 		t.Errorf("counts = %d feed GETs, %d 304s, %d pages", fg, nm, pg)
 	}
 }
-

@@ -136,11 +136,28 @@ func (p *Processor) Analyze(ctx context.Context, it feeds.Item) (*Output, error)
 	ev.ID = events.Hash(canonical(it.Link))
 
 	stopAnalyze := p.Metrics.StartStage(metrics.StageAnalyze)
-	res, err := p.Analyzer.Analyze(ctx, analysis.Document{Text: text, Title: ev.Title, Published: ev.Published})
+	res, err := p.Analyzer.Analyze(ctx, Document(ev))
 	stopAnalyze()
 	if err != nil {
 		return nil, fmt.Errorf("process %s: %w", it.Link, err)
 	}
+	return Events(ev, res, ev.Fetched), nil
+}
+
+// Document returns what is analysed of the article ev, whose Text is the
+// text to analyse (headline, blank line, body): screened, so that a text
+// naming no tracked accord is not analysed further (see
+// analysis.Document.Screen).
+func Document(ev events.Article) analysis.Document {
+	return analysis.Document{Text: ev.Text, Title: ev.Title, Published: ev.Published, Screen: true}
+}
+
+// Events returns the events of the article ev given res, the analysis of
+// Document(ev): ev with the accords and counts of res, and its quote and
+// stance events, the stances observed at observed. Their ids depend only
+// on ev.ID and what was found, so that the same analysis gives the same
+// events.
+func Events(ev events.Article, res *analysis.Result, observed time.Time) *Output {
 	ev.Accords = res.Accords
 	ev.Quotes = len(res.Quotes)
 	ev.Stances = len(res.Stances)
@@ -164,10 +181,10 @@ func (p *Processor) Analyze(ctx context.Context, it feeds.Item) (*Output, error)
 			Actor: s.Actor, Accord: s.Accord, Stance: s.Stance, Historical: s.Historical,
 			Evidence: s.Evidence, EvidenceStart: s.EvidenceStart, EvidenceEnd: s.EvidenceEnd,
 			Speaker: s.Speaker, Rule: s.Rule, Confidence: s.Confidence,
-			Published: ev.Published, Observed: ev.Fetched,
+			Published: ev.Published, Observed: observed,
 		})
 	}
-	return out, nil
+	return out
 }
 
 func (p *Processor) fetchArticle(ctx context.Context, link string) (*article.Article, error) {

@@ -1,9 +1,11 @@
 // Package sink writes events from JetStream into the store: a durable
-// consumer receives articles, quotes and stance observations, stores them
-// and acknowledges each message only once it is stored. A stance observation
-// that changes an actor's current stance produces a change event; one that
-// contradicts it (see store.Store.RecordObservation) produces a
-// contradiction event.
+// consumer receives articles, quotes, stance observations and retractions,
+// stores them and acknowledges each message only once it is stored. A
+// stance observation that changes an actor's current stance produces a
+// change event; one that contradicts it (see store.Store.RecordObservation)
+// produces a contradiction event. A retraction flags its observation as
+// retracted, and produces a change event if the current stance rested on
+// it and changes (see store.Store.RetractObservation).
 package sink
 
 import (
@@ -50,6 +52,7 @@ func Consumer(ctx context.Context, js jetstream.JetStream) (jetstream.Consumer, 
 			events.Prefix + "." + events.KindArticle + ".>",
 			events.Prefix + "." + events.KindQuote + ".>",
 			events.Prefix + "." + events.KindStance + ".>",
+			events.Prefix + "." + events.KindRetraction + ".>",
 		},
 	})
 	if err != nil {
@@ -134,18 +137,8 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 		}
 		s.Stats.Inc("stored_observations")
 		// Published again on redelivery: the message id makes it a no-op.
-		if ch := out.Change; ch != nil {
-			ev := ChangeEvent(*ch)
-			dup, err := s.Publisher.Publish(ctx, ev.Subject(), events.MsgID(events.KindChange, ev.ID), ev)
-			if err != nil {
-				return err
-			}
-			if !dup {
-				s.Stats.Inc("published_change")
-				s.Metrics.Change()
-				s.logger().Info("stance change", "actor", ch.Actor, "accord", ch.Accord, "from", ch.Previous, "to", ch.Stance,
-					"sources", ch.Sources, "url", ch.URL)
-			}
+		if err := s.publishChange(ctx, out.Change); err != nil {
+			return err
 		}
 		if k := out.Contradiction; k != nil {
 			ev := ContradictionEvent(*k)
@@ -161,10 +154,54 @@ func (s *Sink) Handle(ctx context.Context, subject string, data []byte) error {
 			}
 		}
 		return nil
+	case events.KindRetraction:
+		var r events.Retraction
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrBadEvent, subject, err)
+		}
+		stop := s.Metrics.StartStage(metrics.StageStore)
+		ch, err := s.Store.RetractObservation(ctx, r.ObservationID, r.Retracted)
+		stop()
+		if errors.Is(err, store.ErrNotFound) {
+			// Retractions are published for stored observations only: the
+			// store was reset, or is not the one the retraction was made
+			// from. Nothing to do.
+			s.logger().Warn("ignoring the retraction of an unknown observation", "observation", r.ObservationID, "subject", subject)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		s.Stats.Inc("stored_retractions")
+		return s.publishChange(ctx, ch)
 	default:
 		s.logger().Warn("ignoring event of unknown kind", "subject", subject)
 		return nil
 	}
+}
+
+// publishChange publishes the change event of ch, if not nil.
+func (s *Sink) publishChange(ctx context.Context, ch *store.Change) error {
+	if ch == nil {
+		return nil
+	}
+	ev := ChangeEvent(*ch)
+	dup, err := s.Publisher.Publish(ctx, ev.Subject(), events.MsgID(events.KindChange, ev.ID), ev)
+	if err != nil {
+		return err
+	}
+	if !dup {
+		s.Stats.Inc("published_change")
+		s.Metrics.Change()
+		log := s.logger().With("actor", ch.Actor, "accord", ch.Accord, "from", ch.Previous, "to", ch.Stance,
+			"sources", ch.Sources, "url", ch.URL)
+		if ch.Corrects != "" {
+			log.Info("stance corrected", "corrects", ch.Corrects)
+		} else {
+			log.Info("stance change")
+		}
+	}
+	return nil
 }
 
 // ChangeEvent converts a stored change into its event.
@@ -172,7 +209,7 @@ func ChangeEvent(c store.Change) events.Change {
 	return events.Change{
 		ID: c.ID, Actor: c.Actor, Accord: c.Accord, Previous: c.Previous, PreviousSince: c.PreviousSince,
 		Stance: c.Stance, Since: c.Since, Sources: c.Sources, Detected: c.Detected, ObservationID: c.ObservationID,
-		Evidence: c.Evidence, Speaker: c.Speaker, URL: c.URL, Outlet: c.Outlet, Title: c.Title,
+		Evidence: c.Evidence, Speaker: c.Speaker, URL: c.URL, Outlet: c.Outlet, Title: c.Title, Corrects: c.Corrects,
 	}
 }
 

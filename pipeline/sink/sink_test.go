@@ -3,6 +3,7 @@ package sink
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/accordwatch/accordwatch/pipeline/bus"
 	"github.com/accordwatch/accordwatch/pipeline/events"
+	"github.com/accordwatch/accordwatch/pipeline/events/contract"
 	"github.com/accordwatch/accordwatch/pipeline/stats"
 	"github.com/accordwatch/accordwatch/store"
 	"github.com/accordwatch/accordwatch/store/sqlstore"
@@ -198,5 +200,115 @@ func TestSameStoryManyOutlets(t *testing.T) {
 	ks, err := sk.Store.Contradictions(ctx, time.Time{}, day.AddDate(1, 0, 0))
 	if err != nil || len(ks) != 1 || ks[0].ConfirmedBy != "chg-e1" {
 		t.Errorf("Contradictions = %+v, %v; want d1's, confirmed by chg-e1", ks, err)
+	}
+}
+
+// TestRetraction feeds the sink a stance that becomes current over an
+// earlier one and then its retraction: the observation is flagged, the
+// earlier stance is current again and a correction is published, once
+// however often the retraction is delivered. Retracting the only report
+// of another pair removes its stance, and an unknown observation is
+// ignored.
+func TestRetraction(t *testing.T) {
+	ctx := context.Background()
+	sk, stream := testSink(t)
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	handle := func(subject string, v any) {
+		t.Helper()
+		data, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sk.Handle(ctx, subject, data); err != nil {
+			t.Fatalf("Handle(%s): %v", subject, err)
+		}
+	}
+	stance := func(id, actor, outlet, stance string, at time.Duration) events.Stance {
+		return events.Stance{
+			ID: events.Hash(id), ArticleID: events.Hash("art", id), URL: "https://news.example/" + id, Outlet: outlet, Title: "Title " + id,
+			Actor: actor, Accord: "pall-mall-process", Stance: stance,
+			Evidence: actor + " " + stance + " the code.", Rule: "test", Confidence: 0.9,
+			Published: day.Add(at), Observed: day.Add(at + time.Hour),
+		}
+	}
+	retraction := func(s events.Stance, at time.Time) events.Retraction {
+		return events.Retraction{
+			ID: events.RetractionID(s.ID, time.Time{}), ObservationID: s.ID, ArticleID: s.ArticleID, URL: s.URL, Outlet: s.Outlet,
+			Actor: s.Actor, Accord: s.Accord, Stance: s.Stance, Reason: events.ReasonReanalysis, Rules: "test", Retracted: at,
+		}
+	}
+	declined := stance("a1", "BRA", "Harbour Ledger", store.StanceDeclined, 0)
+	signed := stance("b1", "BRA", "Meridian Tribune", store.StanceSigned, 5*24*time.Hour) // after the window
+	only := stance("c1", "CHL", "Meridian Tribune", store.StanceSupports, time.Hour)
+	for _, s := range []events.Stance{declined, signed, only} {
+		handle(s.Subject(), s)
+	}
+	if n := len(published(t, stream)); n != 3 {
+		t.Fatalf("published %d events, want 3 changes", n)
+	}
+
+	at := day.AddDate(0, 0, 10)
+	r := retraction(signed, at)
+	handle(r.Subject(), r)
+	handle(r.Subject(), r) // redelivered
+	msgs := published(t, stream)
+	if len(msgs) != 4 {
+		t.Fatalf("published %d events after the retraction, want 4", len(msgs))
+	}
+	var c events.Change
+	if err := json.Unmarshal(msgs[3].Data, &c); err != nil {
+		t.Fatal(err)
+	}
+	if msgs[3].Subject != "accordwatch.change.pall-mall-process.BRA" || msgs[3].Header.Get(nats.MsgIdHdr) != events.MsgID(events.KindChange, c.ID) ||
+		c.Corrects != signed.ID || c.Previous != store.StanceSigned || c.Stance != store.StanceDeclined || c.ObservationID != declined.ID ||
+		!c.Since.Equal(signed.Published) || !c.Detected.Equal(at) || c.Sources != 1 || c.Outlet != "Harbour Ledger" {
+		t.Errorf("correction %s %s = %+v; want declined again, from a1, since b1's time, correcting b1",
+			msgs[3].Subject, msgs[3].Header.Get(nats.MsgIdHdr), c)
+	}
+	cur, err := sk.Store.Current(ctx, "BRA", "pall-mall-process")
+	if err != nil || cur.Stance != store.StanceDeclined || cur.ObservationID != declined.ID {
+		t.Errorf("Current = %+v, %v; want declined, set by a1", cur, err)
+	}
+	hist, err := sk.Store.History(ctx, "BRA", "pall-mall-process")
+	if err != nil || len(hist) != 2 || hist[1].ID != signed.ID || !hist[1].Retracted || !hist[1].Corrected.Equal(at) || hist[0].Retracted {
+		t.Errorf("History = %+v, %v; want b1 retracted at %v", hist, err, at)
+	}
+
+	// The only report of a pair: its stance is removed.
+	r = retraction(only, at)
+	handle(r.Subject(), r)
+	msgs = published(t, stream)
+	if len(msgs) != 5 {
+		t.Fatalf("published %d events, want 5", len(msgs))
+	}
+	if err := json.Unmarshal(msgs[4].Data, &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Corrects != only.ID || c.Previous != store.StanceSupports || c.Stance != "" || c.ObservationID != "" || c.Sources != 0 {
+		t.Errorf("correction = %+v; want supports → none, correcting c1", c)
+	}
+	if _, err := sk.Store.Current(ctx, "CHL", "pall-mall-process"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Current(CHL) error = %v, want ErrNotFound", err)
+	}
+
+	// An observation the store does not know.
+	r = retraction(stance("zz", "BRA", "Nowhere", store.StanceSigned, 0), at)
+	handle(r.Subject(), r)
+	if n := len(published(t, stream)); n != 5 {
+		t.Errorf("published %d events after an unknown retraction, want still 5", n)
+	}
+	v, err := contract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range published(t, stream) {
+		if err := v.Check(m.Subject, m.Header, m.Data); err != nil {
+			t.Errorf("message %d: %v", m.Sequence, err)
+		}
+	}
+	for name, want := range map[string]int64{"published_change": 5, "stored_retractions": 3} {
+		if got := sk.Stats.Get(name); got != want {
+			t.Errorf("counter %s = %d, want %d", name, got, want)
+		}
 	}
 }

@@ -196,6 +196,65 @@ ALTER TABLE feed_states ADD COLUMN interval_us BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE feed_states ADD COLUMN publish_gap_us BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE feed_states ADD COLUMN last_published BIGINT;
 `,
+	// 4: feeds added at run time (accordwatch feeds add and import), which
+	// daemons poll besides the configured ones.
+	`
+CREATE TABLE feeds (
+	url   TEXT PRIMARY KEY,
+	title TEXT NOT NULL,
+	added BIGINT NOT NULL
+);
+`,
+	// 5: retracted observations and the corrections they cause (see
+	// store.Store.RetractObservation).
+	//
+	// observations.corrected is when an observation was last retracted or
+	// reinstated, and correction_change the change that caused ('' for
+	// none). current_stances.change_id names the change that set the
+	// current stance, no longer always 'chg-' || observation_id: a
+	// correction's stance rests on an observation that may have caused a
+	// change of its own. For the same reason stance_changes is rebuilt
+	// without the uniqueness of observation_id (a column constraint that
+	// SQLite cannot drop), with the correction's corrected observation in
+	// corrects ('' for an ordinary change).
+	`
+ALTER TABLE observations ADD COLUMN retracted BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE observations ADD COLUMN corrected BIGINT;
+ALTER TABLE observations ADD COLUMN correction_change TEXT NOT NULL DEFAULT '';
+CREATE INDEX observations_article_idx ON observations (article_id);
+
+ALTER TABLE current_stances ADD COLUMN change_id TEXT NOT NULL DEFAULT '';
+UPDATE current_stances SET change_id = 'chg-' || observation_id;
+
+CREATE TABLE stance_changes_v5 (
+	id             TEXT PRIMARY KEY,
+	actor          TEXT NOT NULL,
+	accord         TEXT NOT NULL,
+	previous       TEXT NOT NULL,
+	previous_since BIGINT,
+	stance         TEXT NOT NULL,
+	since          BIGINT,
+	detected       BIGINT NOT NULL,
+	observation_id TEXT NOT NULL,
+	evidence       TEXT NOT NULL,
+	speaker        TEXT NOT NULL,
+	url            TEXT NOT NULL,
+	outlet         TEXT NOT NULL,
+	title          TEXT NOT NULL,
+	sources        INTEGER NOT NULL DEFAULT 1,
+	corrects       TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO stance_changes_v5 (id, actor, accord, previous, previous_since, stance, since, detected,
+	observation_id, evidence, speaker, url, outlet, title, sources)
+SELECT id, actor, accord, previous, previous_since, stance, since, detected,
+	observation_id, evidence, speaker, url, outlet, title, sources
+FROM stance_changes;
+DROP TABLE stance_changes;
+ALTER TABLE stance_changes_v5 RENAME TO stance_changes;
+CREATE INDEX stance_changes_detected_idx ON stance_changes (detected);
+CREATE INDEX stance_changes_observation_idx ON stance_changes (observation_id);
+CREATE INDEX stance_changes_pair_idx ON stance_changes (actor, accord, since);
+`,
 }
 
 // migrate brings the schema of db up to len(migs), applying the pending

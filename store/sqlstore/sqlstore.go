@@ -315,8 +315,9 @@ ON CONFLICT (id) DO NOTHING`),
 			return fmt.Errorf("insert: %w", err)
 		}
 		if n == 0 {
-			// Seen before: report what the first call did.
-			out, err = s.outcomeOf(ctx, tx, o.ID)
+			// Seen before: report what the first call did, or reinstate
+			// the observation if it was retracted (see retract.go).
+			out, err = s.rerecord(ctx, tx, o)
 			return err
 		}
 		if o.Historical {
@@ -366,14 +367,13 @@ type report struct {
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, o store.Observation) (store.Outcome, error) {
 	eff, src := o.Effective(), o.Source()
 	self := report{observationID: o.ID, source: src, effective: eff}
-	cur, err := s.current(ctx, tx, o.Actor, o.Accord)
+	cur, curChange, err := s.current(ctx, tx, o.Actor, o.Accord)
 	if errors.Is(err, store.ErrNotFound) {
 		return s.change(ctx, tx, o, store.Current{}, []report{self})
 	}
 	if err != nil {
 		return store.Outcome{}, err
 	}
-	curChange := store.ChangeID(cur.ObservationID)
 	windowStart, windowEnd := cur.Since.Add(-store.ContradictionWindow), cur.Since.Add(store.ContradictionWindow)
 
 	if o.Stance == cur.Stance {
@@ -454,10 +454,11 @@ func (s *Store) change(ctx context.Context, tx *sql.Tx, o store.Observation, cur
 		Title:         o.Title,
 	}
 	if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
-INSERT INTO current_stances (actor, accord, stance, since, observation_id) VALUES (?, ?, ?, ?, ?)
+INSERT INTO current_stances (actor, accord, stance, since, observation_id, change_id) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (actor, accord) DO UPDATE SET
-	stance = excluded.stance, since = excluded.since, observation_id = excluded.observation_id`),
-		c.Actor, c.Accord, c.Stance, toDB(c.Since), c.ObservationID); err != nil {
+	stance = excluded.stance, since = excluded.since, observation_id = excluded.observation_id,
+	change_id = excluded.change_id`),
+		c.Actor, c.Accord, c.Stance, toDB(c.Since), c.ObservationID, c.ID); err != nil {
 		return store.Outcome{}, fmt.Errorf("update current stance: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, s.dialect.rebind(`
@@ -517,12 +518,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 	return store.Outcome{Contradiction: &k}, nil
 }
 
+// counted is the SQL condition that the change_sources row cs counts: its
+// observation is not retracted.
+const counted = `NOT EXISTS (SELECT 1 FROM observations ro WHERE ro.id = cs.observation_id AND ro.retracted)`
+
 // addSource counts r as a source of the change changeID; a source already
-// counted is not counted again.
+// counted is not counted again. A source whose counted report was
+// retracted is counted again with r.
 func (s *Store) addSource(ctx context.Context, q querier, changeID string, r report) error {
 	if _, err := q.ExecContext(ctx, s.dialect.rebind(`
-INSERT INTO change_sources (change_id, source, observation_id) VALUES (?, ?, ?)
-ON CONFLICT (change_id, source) DO NOTHING`), changeID, r.source, r.observationID); err != nil {
+INSERT INTO change_sources AS cs (change_id, source, observation_id) VALUES (?, ?, ?)
+ON CONFLICT (change_id, source) DO UPDATE SET observation_id = excluded.observation_id
+WHERE NOT `+counted), changeID, r.source, r.observationID); err != nil {
 		return fmt.Errorf("add source of %s: %w", changeID, err)
 	}
 	return nil
@@ -532,7 +539,7 @@ ON CONFLICT (change_id, source) DO NOTHING`), changeID, r.source, r.observationI
 // change changeID.
 func (s *Store) hasSource(ctx context.Context, q querier, changeID, source string) (bool, error) {
 	var one int
-	err := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT 1 FROM change_sources WHERE change_id = ? AND source = ?`),
+	err := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT 1 FROM change_sources cs WHERE cs.change_id = ? AND cs.source = ? AND `+counted),
 		changeID, source).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -544,11 +551,13 @@ func (s *Store) hasSource(ctx context.Context, q querier, changeID, source strin
 }
 
 // pendingReports returns the reports of stance flagged as contradicting
-// the current stance set by currentObservationID.
+// the current stance set by currentObservationID, retracted ones left out.
 func (s *Store) pendingReports(ctx context.Context, q querier, currentObservationID, stance string) ([]report, error) {
 	rows, err := q.QueryContext(ctx, s.dialect.rebind(`
-SELECT observation_id, source, since FROM contradictions
-WHERE current_observation_id = ? AND stance = ? ORDER BY since, `+s.dialect.bytewise("observation_id")), currentObservationID, stance)
+SELECT k.observation_id, k.source, k.since FROM contradictions k
+WHERE k.current_observation_id = ? AND k.stance = ?
+	AND NOT EXISTS (SELECT 1 FROM observations ro WHERE ro.id = k.observation_id AND ro.retracted)
+ORDER BY k.since, `+s.dialect.bytewise("k.observation_id")), currentObservationID, stance)
 	if err != nil {
 		return nil, fmt.Errorf("read contradictions: %w", err)
 	}
@@ -574,8 +583,8 @@ WHERE current_observation_id = ? AND stance = ? ORDER BY since, `+s.dialect.byte
 // changeColumns are the columns scanChange reads from stance_changes, with
 // the number of sources as counted now.
 const changeColumns = `id, actor, accord, previous, previous_since, stance, since, detected,
-	observation_id, evidence, speaker, url, outlet, title, sources,
-	(SELECT COUNT(*) FROM change_sources cs WHERE cs.change_id = stance_changes.id)`
+	observation_id, evidence, speaker, url, outlet, title, corrects, sources,
+	(SELECT COUNT(*) FROM change_sources cs WHERE cs.change_id = stance_changes.id AND ` + counted + `)`
 
 // scanChange scans a row of changeColumns. Sources is the count now, or at
 // the time of the change if atDetection is set.
@@ -588,7 +597,7 @@ func scanChange(sc interface{ Scan(...any) error }, atDetection bool) (store.Cha
 		sourcesNow           int
 	)
 	err := sc.Scan(&c.ID, &c.Actor, &c.Accord, &c.Previous, &previousSince, &c.Stance, &since, &detected,
-		&c.ObservationID, &c.Evidence, &c.Speaker, &c.URL, &c.Outlet, &c.Title, &sourcesThen, &sourcesNow)
+		&c.ObservationID, &c.Evidence, &c.Speaker, &c.URL, &c.Outlet, &c.Title, &c.Corrects, &sourcesThen, &sourcesNow)
 	if err != nil {
 		return store.Change{}, err
 	}
@@ -601,10 +610,16 @@ func scanChange(sc interface{ Scan(...any) error }, atDetection bool) (store.Cha
 	return c, nil
 }
 
-// changeByObservation returns the change caused by an observation, as it
-// was returned then, or store.ErrNotFound.
+// changeByObservation returns the change caused by recording an
+// observation, as it was returned then, or store.ErrNotFound.
 func (s *Store) changeByObservation(ctx context.Context, q querier, observationID string) (store.Change, error) {
-	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+changeColumns+` FROM stance_changes WHERE observation_id = ?`), observationID)
+	return s.changeByID(ctx, q, store.ChangeID(observationID))
+}
+
+// changeByID returns the change with the given ID, as it was returned when
+// it was recorded, or store.ErrNotFound.
+func (s *Store) changeByID(ctx context.Context, q querier, id string) (store.Change, error) {
+	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+changeColumns+` FROM stance_changes WHERE id = ?`), id)
 	c, err := scanChange(row, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Change{}, store.ErrNotFound
@@ -650,11 +665,10 @@ func (s *Store) contradictionByObservation(ctx context.Context, q querier, obser
 	return k, nil
 }
 
-// currentColumns are the columns scanCurrent reads from current_stances.
-// The change that set a current stance has the ID store.ChangeID of its
-// observation.
+// currentColumns are the columns scanCurrent reads from current_stances,
+// with the sources of the change that set the stance as counted now.
 const currentColumns = `actor, accord, stance, since, observation_id,
-	(SELECT COUNT(*) FROM change_sources cs WHERE cs.change_id = 'chg-' || current_stances.observation_id)`
+	(SELECT COUNT(*) FROM change_sources cs WHERE cs.change_id = current_stances.change_id AND ` + counted + `)`
 
 func scanCurrent(sc interface{ Scan(...any) error }) (store.Current, error) {
 	var (
@@ -668,24 +682,36 @@ func scanCurrent(sc interface{ Scan(...any) error }) (store.Current, error) {
 	return c, nil
 }
 
-// current returns the current stance of (actor, accord) or
-// store.ErrNotFound.
-func (s *Store) current(ctx context.Context, q querier, actor, accord string) (store.Current, error) {
-	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+currentColumns+` FROM current_stances WHERE actor = ? AND accord = ?`), actor, accord)
-	c, err := scanCurrent(row)
+// current returns the current stance of (actor, accord) and the ID of the
+// change that set it, or store.ErrNotFound.
+func (s *Store) current(ctx context.Context, q querier, actor, accord string) (store.Current, string, error) {
+	var changeID string
+	row := q.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+currentColumns+`, change_id FROM current_stances WHERE actor = ? AND accord = ?`), actor, accord)
+	c, err := scanCurrent(scanThen{row, []any{&changeID}})
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Current{}, store.ErrNotFound
+		return store.Current{}, "", store.ErrNotFound
 	}
 	if err != nil {
-		return store.Current{}, fmt.Errorf("read current stance: %w", err)
+		return store.Current{}, "", fmt.Errorf("read current stance: %w", err)
 	}
-	return c, nil
+	return c, changeID, nil
+}
+
+// scanThen scans the columns of a row into the destinations of a scan
+// function and then into more.
+type scanThen struct {
+	sc   interface{ Scan(...any) error }
+	more []any
+}
+
+func (r scanThen) Scan(dest ...any) error {
+	return r.sc.Scan(append(dest, r.more...)...)
 }
 
 // Current returns the current stance of actor on accord, or an error
 // wrapping store.ErrNotFound.
 func (s *Store) Current(ctx context.Context, actor, accord string) (store.Current, error) {
-	c, err := s.current(ctx, s.db, actor, accord)
+	c, _, err := s.current(ctx, s.db, actor, accord)
 	if err != nil {
 		return store.Current{}, fmt.Errorf("sqlstore: current stance of %q on %q: %w", actor, accord, err)
 	}
@@ -720,31 +746,10 @@ func (s *Store) CurrentAll(ctx context.Context) ([]store.Current, error) {
 func (s *Store) History(ctx context.Context, actor, accord string) ([]store.Observation, error) {
 	// The CASE puts NULLs first on every database (SQLite sorts them
 	// first, PostgreSQL last).
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
-SELECT id, article_id, url, outlet, title, actor, accord, stance, historical,
-	evidence, evidence_start, evidence_end, speaker, rule, confidence, published, observed, contradicts
-FROM observations WHERE actor = ? AND accord = ?
+	obs, err := s.observations(ctx, s.db, `WHERE actor = ? AND accord = ?
 ORDER BY CASE WHEN effective IS NULL THEN 0 ELSE 1 END, effective,
-	CASE WHEN observed IS NULL THEN 0 ELSE 1 END, observed, `+s.dialect.bytewise("id")), actor, accord)
+	CASE WHEN observed IS NULL THEN 0 ELSE 1 END, observed, `+s.dialect.bytewise("id"), actor, accord)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
-	}
-	defer rows.Close()
-	var obs []store.Observation
-	for rows.Next() {
-		var (
-			o                   store.Observation
-			published, observed sql.NullInt64
-		)
-		if err := rows.Scan(&o.ID, &o.ArticleID, &o.URL, &o.Outlet, &o.Title, &o.Actor, &o.Accord, &o.Stance,
-			&o.Historical, &o.Evidence, &o.EvidenceStart, &o.EvidenceEnd, &o.Speaker, &o.Rule, &o.Confidence,
-			&published, &observed, &o.Contradicts); err != nil {
-			return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
-		}
-		o.Published, o.Observed = fromDB(published), fromDB(observed)
-		obs = append(obs, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: history of %q on %q: %w", actor, accord, err)
 	}
 	return obs, nil

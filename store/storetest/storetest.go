@@ -56,6 +56,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ChangesWindow", testChangesWindow},
 		{"Seen", testSeen},
 		{"FeedState", testFeedState},
+		{"Feeds", testFeeds},
+		{"CurrentAsOf", testCurrentAsOf},
+		{"CurrentAsOfEffectiveTimes", testCurrentAsOfEffectiveTimes},
+		{"CurrentAsOfSources", testCurrentAsOfSources},
 		{"CorroboratingOutlets", testCorroboratingOutlets},
 		{"SameOutletCountsOnce", testSameOutletCountsOnce},
 		{"RepeatCorroboration", testRepeatCorroboration},
@@ -68,6 +72,17 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SamePolarityFromOtherOutlet", testSamePolarityFromOtherOutlet},
 		{"ContradictionsWindow", testContradictionsWindow},
 		{"ConcurrentObservations", testConcurrentObservations},
+		{"RetractionRevertsCurrent", testRetractionRevertsCurrent},
+		{"RetractionKeepsCorroboratedStance", testRetractionKeepsCorroboratedStance},
+		{"RetractionKeptOnOldReport", testRetractionKeptOnOldReport},
+		{"RetractedReportConfirmsNothing", testRetractedReportConfirmsNothing},
+		{"Reinstatement", testReinstatement},
+		{"ReinstatementWithoutEffect", testReinstatementWithoutEffect},
+		{"RetractHistoricalAndMissing", testRetractHistoricalAndMissing},
+		{"RetractionMatchesReplay", testRetractionMatchesReplay},
+		{"RetractionAsOf", testRetractionAsOf},
+		{"ArticleIDs", testArticleIDs},
+		{"ObservationsOfArticle", testObservationsOfArticle},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
 	}
