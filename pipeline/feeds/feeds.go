@@ -105,12 +105,14 @@ func convert(feedURL string, gf *gofeed.Feed) *Feed {
 		it := Item{
 			FeedURL:   feedURL,
 			FeedTitle: f.Title,
-			GUID:      strings.TrimSpace(gi.GUID),
-			Link:      resolve(base, gi.Link),
+			GUID:      strings.TrimSpace(validUTF8(gi.GUID)),
+			Link:      resolve(base, validUTF8(gi.Link)),
 			Title:     PlainText(gi.Title),
-			Summary:   gi.Description,
-			Content:   gi.Content,
-			Authors:   authors(gi),
+			// Feeds in a broken encoding leave invalid bytes that gofeed
+			// passes on; everything downstream expects UTF-8.
+			Summary: validUTF8(gi.Description),
+			Content: validUTF8(gi.Content),
+			Authors: authors(gi),
 		}
 		if it.Link == "" && isHTTPURL(it.GUID) {
 			// An RSS guid is a permalink by default (isPermaLink, which
@@ -155,7 +157,7 @@ func authors(gi *gofeed.Item) []string {
 		}
 		name := PlainText(p.Name)
 		if name == "" {
-			name = strings.TrimSpace(p.Email)
+			name = strings.TrimSpace(validUTF8(p.Email))
 		}
 		if name == "" || seen[name] {
 			continue
@@ -165,3 +167,6 @@ func authors(gi *gofeed.Item) []string {
 	}
 	return out
 }
+
+// validUTF8 replaces the invalid bytes of s with U+FFFD.
+func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
