@@ -130,13 +130,14 @@ func writeJSON(w io.Writer, v any) error {
 func cmdAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := newFlags("analyze")
 	html := fs.Bool("html", false, "the input is an HTML page: extract the article first")
-	pageURL := fs.String("url", "", "the page's URL (with --html)")
+	pageURL := fs.String("url", "", "the page's URL (with --html and one file)")
 	published := fs.String("published", "", "publication date YYYY-MM-DD (overrides the page's)")
+	screen := fs.Bool("screen", false, "stop early on texts that name no tracked accord, as the daemon does")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: analyze takes one FILE or -", errUsage)
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: analyze takes FILE..., a directory or -", errUsage)
 	}
 	var pub time.Time
 	if *published != "" {
@@ -146,37 +147,105 @@ func cmdAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 		}
 		pub = t
 	}
-	body, err := readInput(fs.Arg(0), stdin)
-	if err != nil {
-		return err
-	}
-	doc := analysis.Document{}
-	if *html {
-		art, err := article.Extract(body, "", *pageURL)
-		if err != nil {
-			return fmt.Errorf("extracting %s: %w", fs.Arg(0), err)
-		}
-		doc.Title = art.Title
-		doc.Text = art.Title + "\n\n" + art.Text
-		doc.Published = art.Published
-	} else {
-		doc.Text = string(body)
-	}
-	if strings.TrimSpace(doc.Text) == "" {
-		return fmt.Errorf("%s: no text to analyse", fs.Arg(0))
-	}
-	if !pub.IsZero() {
-		doc.Published = pub
-	}
 	cat, err := catalog.Default()
 	if err != nil {
 		return err
 	}
-	res, err := analysis.New(cat).Analyze(ctx, doc)
+	an := analysis.New(cat)
+	analyze := func(name string, body []byte, url string) (*analysis.Result, error) {
+		doc := analysis.Document{Screen: *screen}
+		if *html {
+			art, err := article.Extract(body, "", url)
+			if err != nil {
+				return nil, fmt.Errorf("extracting %s: %w", name, err)
+			}
+			doc.Title = art.Title
+			doc.Text = art.Title + "\n\n" + art.Text
+			doc.Published = art.Published
+		} else {
+			doc.Text = string(body)
+		}
+		if strings.TrimSpace(doc.Text) == "" {
+			return nil, fmt.Errorf("%s: no text to analyse", name)
+		}
+		if !pub.IsZero() {
+			doc.Published = pub
+		}
+		return an.Analyze(ctx, doc)
+	}
+	// One input: one JSON document, as before.
+	if fs.NArg() == 1 {
+		if fi, err := os.Stat(fs.Arg(0)); fs.Arg(0) == "-" || err != nil || !fi.IsDir() {
+			body, err := readInput(fs.Arg(0), stdin)
+			if err != nil {
+				return err
+			}
+			res, err := analyze(fs.Arg(0), body, *pageURL)
+			if err != nil {
+				return err
+			}
+			return writeJSON(stdout, res)
+		}
+	}
+	// Many files or a directory: one JSON object per line, with the file's
+	// name; a file that fails is reported on its line and the rest go on.
+	files, err := inputFiles(fs.Args())
 	if err != nil {
 		return err
 	}
-	return writeJSON(stdout, res)
+	enc := json.NewEncoder(stdout)
+	failed := 0
+	for _, name := range files {
+		line := struct {
+			File  string `json:"file"`
+			Error string `json:"error,omitempty"`
+			*analysis.Result
+		}{File: name}
+		body, err := os.ReadFile(name)
+		if err == nil {
+			line.Result, err = analyze(name, body, "")
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			line.Error = err.Error()
+			failed++
+		}
+		if err := enc.Encode(line); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be analysed", failed, len(files))
+	}
+	return nil
+}
+
+// inputFiles expands the arguments of analyze: files as given, directories
+// to their regular files (sorted, not recursive, hidden files left out).
+func inputFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", a, err)
+		}
+		if !fi.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		entries, err := os.ReadDir(a)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", a, err)
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+				out = append(out, filepath.Join(a, e.Name()))
+			}
+		}
+	}
+	return out, nil
 }
 
 func cmdExtract(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {

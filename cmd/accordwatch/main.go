@@ -44,6 +44,7 @@ Commands:
   stances   the stance matrix (actors × accords) now or at the end of a day (--as-of)
   reanalyze run the NLP again on the stored articles (--since DATE) and publish the corrections
   dead      list the jobs that failed too often (dead letters)
+  bench     measure throughput: NLP against prose's full pipeline; with --feeds, the whole daemon
   demo      an offline walkthrough with built-in feeds and articles
 
 Run "accordwatch <command> -h" for a command's flags.
@@ -90,6 +91,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdReanalyze(ctx, args[1:], stdout, stderr)
 	case "dead":
 		err = cmdDead(ctx, args[1:], stdout)
+	case "bench":
+		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], stdout, stderr)
 	default:

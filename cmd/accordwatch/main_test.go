@@ -212,3 +212,56 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeManyFiles analyses a directory and a file in one process: one
+// JSON object per line, each naming its file; a bad file is reported on its
+// line and fails the command after the others.
+func TestAnalyzeManyFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("a.txt", "Pact\n\nKenya signed the Paris Call on Monday.")
+	write("b.txt", "Rugby\n\nThe Crusaders won the final in Christchurch.")
+	empty := filepath.Join(t.TempDir(), "empty.txt")
+	os.WriteFile(empty, []byte("  \n"), 0o644)
+	code, out, errs := runCmd(t, "", "analyze", dir, empty)
+	if code != 1 || !strings.Contains(errs, "1 of 3 files") {
+		t.Errorf("exit %d, stderr %q; want 1 and the count of failures", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	var got []struct {
+		File    string
+		Error   string
+		Related bool
+		Stances []struct{ Actor, Accord, Stance string }
+	}
+	for _, l := range lines {
+		var v struct {
+			File    string
+			Error   string
+			Related bool
+			Stances []struct{ Actor, Accord, Stance string }
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		got = append(got, v)
+	}
+	if !strings.HasSuffix(got[0].File, "a.txt") || len(got[0].Stances) != 1 || got[0].Stances[0].Actor != "KEN" || !got[0].Related {
+		t.Errorf("a.txt: %+v", got[0])
+	}
+	if !strings.HasSuffix(got[1].File, "b.txt") || len(got[1].Stances) != 0 || got[1].Related {
+		t.Errorf("b.txt: %+v", got[1])
+	}
+	if got[2].File != empty || got[2].Error == "" {
+		t.Errorf("empty file: %+v", got[2])
+	}
+}

@@ -19,6 +19,10 @@ import (
 
 // Site is the synthetic web. Create it with New and start it with Start.
 type Site struct {
+	// Initial is how many items each feed has when the site starts
+	// (default ItemsPerFeed); set it before Start.
+	Initial int
+
 	feeds   int
 	every   time.Duration
 	related float64
@@ -43,7 +47,7 @@ const ItemsPerFeed = 10
 // are offset from each other), of which the share related are about an
 // accord. Feeds start with ItemsPerFeed items already published.
 func New(n int, every time.Duration, related float64) *Site {
-	return &Site{feeds: n, every: every, related: related, now: time.Now, firstServed: map[string]time.Time{}}
+	return &Site{Initial: ItemsPerFeed, feeds: n, every: every, related: related, now: time.Now, firstServed: map[string]time.Time{}}
 }
 
 // Start serves the site on a loopback port and returns its base URL.
@@ -108,10 +112,10 @@ func (s *Site) offset(feed int) time.Duration {
 }
 
 // latest returns the number of the newest item of feed at t; items
-// 0..ItemsPerFeed-1 exist from the start.
+// 0..Initial-1 exist from the start.
 func (s *Site) latest(feed int, t time.Time) int {
 	elapsed := t.Sub(s.start) - s.offset(feed)
-	n := ItemsPerFeed - 1
+	n := s.Initial - 1
 	if elapsed >= 0 {
 		n += 1 + int(elapsed/s.every)
 	}
@@ -120,10 +124,10 @@ func (s *Site) latest(feed int, t time.Time) int {
 
 // publishedAt is when item k of feed appeared.
 func (s *Site) publishedAt(feed, k int) time.Time {
-	if k < ItemsPerFeed {
-		return s.start.Add(-time.Duration(ItemsPerFeed-k) * s.every)
+	if k < s.Initial {
+		return s.start.Add(-time.Duration(s.Initial-k) * s.every)
 	}
-	return s.start.Add(s.offset(feed) + time.Duration(k-ItemsPerFeed)*s.every)
+	return s.start.Add(s.offset(feed) + time.Duration(k-s.Initial)*s.every)
 }
 
 // isRelated says whether item k of feed is about an accord.
@@ -151,6 +155,13 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := "http://" + r.Host
+	if newest < 0 {
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		w.Header().Set("ETag", etag)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Outlet %d</title><link>%s/</link><description>Synthetic outlet %d</description></channel></rss>`, feed, "http://"+r.Host, feed)
+		return
+	}
 	for k := max(0, newest-ItemsPerFeed+1); k <= newest; k++ {
 		link := fmt.Sprintf("%s/a/%d/%d", base, feed, k)
 		if _, ok := s.firstServed[link]; !ok {
