@@ -158,7 +158,16 @@ var gluedParagraphRe = regexp.MustCompile(`([\p{Ll}\d%)][.!?]["”’»]?)(\p{Lu
 // splitBody splits a JSON-LD articleBody into paragraphs. Bodies that carry
 // HTML markup are converted to text first.
 func splitBody(body string) []string {
-	if strings.Contains(body, "</") || strings.Contains(body, "<br") {
+	if strings.Contains(body, "&lt;") {
+		// Markup escaped once more than it should be.
+		if u := html.UnescapeString(body); hasMarkup(u) {
+			body = u
+		}
+	}
+	if hasMarkup(body) {
+		// Paragraphs may be separated by blank lines rather than by
+		// tags.
+		body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n", "\n<br>\n")
 		nodes, err := html.Parse(strings.NewReader(body))
 		if err == nil {
 			return appendParagraphs(nil, nodes)
@@ -178,13 +187,24 @@ func splitBody(body string) []string {
 	return paras
 }
 
+// hasMarkup reports whether s contains HTML tags.
+func hasMarkup(s string) bool {
+	return strings.Contains(s, "</") || strings.Contains(s, "<br") || strings.Contains(s, "<p>")
+}
+
 // boilerplateLines are whole paragraphs that are never article text.
 var boilerplateLines = map[string]bool{
 	"advertisement": true, "advertisment": true, "anzeige": true, "werbung": true, "publicité": true,
 	"publicidad": true, "pubblicità": true, "sponsored": true, "story continues below advertisement": true,
 	"continue reading below": true, "article continues below": true, "scroll to continue with content": true,
 	"read more": true, "share": true, "share this article": true, "comments": true,
+	"advert": true, "publicidade": true, "reklame": true, "reklama": true, "annonse": true, "annons": true,
+	"tags": true, "ad": true,
 }
+
+// noScriptRe matches the notices shown in place of a video, a slideshow or
+// an embed when scripts do not run.
+var noScriptRe = regexp.MustCompile(`(?i)(?:enable|requires|turn on|activate)\b.{0,40}\bjavascript|javascript\b.{0,40}\b(?:enabled|required|disabled)`)
 
 // filterParagraphs drops paragraphs that repeat the title and known
 // boilerplate lines.
@@ -193,6 +213,9 @@ func filterParagraphs(paras []string, title string) []string {
 	for i, p := range paras {
 		lower := strings.ToLower(p)
 		if boilerplateLines[strings.TrimRight(lower, " .:")] {
+			continue
+		}
+		if len(p) < 200 && noScriptRe.MatchString(p) {
 			continue
 		}
 		if i < 3 && title != "" && strings.EqualFold(p, title) {

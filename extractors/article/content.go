@@ -69,9 +69,21 @@ var blockTags = map[atom.Atom]bool{
 	atom.Tr: true, atom.Ul: true,
 }
 
+// holdsLooseText lists the containers whose loose text, set between their
+// block children without a <p> of its own, is scored as paragraphs.
+var holdsLooseText = map[atom.Atom]bool{
+	atom.Body: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
+	atom.Center: true, atom.Form: true,
+}
+
 // minParagraph is the length below which a text block does not count
 // towards a container's score.
 const minParagraph = 25
+
+// minLooseParagraph is the length from which loose text, set in a container
+// between its block children, is scored as a paragraph. It is longer than
+// minParagraph because such text is often a dateline or a label.
+const minLooseParagraph = 100
 
 // extractText returns the paragraphs of the main content under root, which
 // it modifies. With strict set, containers are also removed on the strength
@@ -92,20 +104,52 @@ func extractText(root *html.Node, strict bool) []string {
 
 // prune removes non-content elements from the tree under n.
 func prune(n *html.Node, strict bool) {
+	pruneIn(n, strict, false)
+}
+
+// pruneIn is prune, which also removes the <article> elements under n if
+// dropArticles is set.
+//
+// Articles nested in an article are, in HTML's terms, related to it:
+// comments, or the list of related posts. In strict mode, an <article>
+// holding two or more of them loses them; a single nested <article> may be
+// the story inside a page-wide <article> and is kept. Pages that misuse
+// nested articles for the story itself are left to the retry without
+// strict pruning.
+func pruneIn(n *html.Node, strict, dropArticles bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
 		case html.CommentNode:
 			n.RemoveChild(c)
 		case html.ElementNode:
-			if isBoilerplate(c, strict) {
+			switch {
+			case dropArticles && c.DataAtom == atom.Article, isBoilerplate(c, strict):
 				n.RemoveChild(c)
-			} else {
-				prune(c, strict)
+			case c.DataAtom == atom.Article && !dropArticles:
+				pruneIn(c, strict, strict && countArticles(c, 2) >= 2)
+			default:
+				pruneIn(c, strict, dropArticles)
 			}
 		}
 		c = next
 	}
+}
+
+// countArticles counts the <article> elements under n, up to limit.
+func countArticles(n *html.Node, limit int) int {
+	count := 0
+	for c := n.FirstChild; c != nil && count < limit; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.Article {
+			count++
+			continue
+		}
+		count += countArticles(c, limit-count)
+	}
+	return count
 }
 
 // isBoilerplate reports whether element n is page chrome rather than
@@ -174,6 +218,16 @@ func isSubstantial(n *html.Node) bool {
 		return false
 	}
 	return linkDensity(n) < 0.25
+}
+
+// hasBlock reports whether n contains a block element other than <br>.
+func hasBlock(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (blockTags[c.DataAtom] && c.DataAtom != atom.Br || hasBlock(c)) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasDescendant reports whether n contains an element of type a.
@@ -309,11 +363,55 @@ func isParagraphLike(n *html.Node) bool {
 func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 	scores := make(map[*html.Node]float64)
 	var order []*html.Node
+	// add credits a paragraph with the given text to its container
+	// parent and the container's ancestors.
+	add := func(parent *html.Node, text string, minLen int) {
+		l := runeLen(text)
+		if l < minLen {
+			return
+		}
+		score := 1 + float64(countCommas(text)) + min(float64(l)/100, 3)
+		level := 0
+		for a := parent; a != nil && a.Type == html.ElementNode && level < 5; a = a.Parent {
+			if _, ok := scores[a]; !ok {
+				scores[a] = initialScore(a)
+				order = append(order, a)
+			}
+			div := 1.0
+			switch {
+			case level == 1:
+				div = 2
+			case level > 1:
+				div = float64(level) * 3
+			}
+			scores[a] += score / div
+			level++
+		}
+	}
+	var run strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
+		// Text set directly in a block container, between its block
+		// children, is a paragraph without a <p>.
+		loose := holdsLooseText[n.DataAtom]
+		run.Reset()
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode {
+				if loose {
+					run.WriteString(c.Data)
+				}
+				continue
+			}
 			if c.Type != html.ElementNode {
 				continue
+			}
+			if loose && (c.DataAtom == atom.Br || !blockTags[c.DataAtom] && !hasBlock(c)) {
+				appendText(&run, c)
+				continue
+			}
+			if loose && run.Len() > 0 {
+				add(n, collapseSpace(run.String()), minLooseParagraph)
+				run.Reset()
 			}
 			if !isParagraphLike(c) {
 				walk(c)
@@ -322,28 +420,11 @@ func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 			if c.DataAtom == atom.Td {
 				walk(c) // tables used for layout hold the real paragraphs
 			}
-			text := nodeText(c)
-			l := runeLen(text)
-			if l < minParagraph {
-				continue
-			}
-			score := 1 + float64(countCommas(text)) + min(float64(l)/100, 3)
-			level := 0
-			for a := c.Parent; a != nil && a.Type == html.ElementNode && level < 5; a = a.Parent {
-				if _, ok := scores[a]; !ok {
-					scores[a] = initialScore(a)
-					order = append(order, a)
-				}
-				div := 1.0
-				switch {
-				case level == 1:
-					div = 2
-				case level > 1:
-					div = float64(level) * 3
-				}
-				scores[a] += score / div
-				level++
-			}
+			add(c.Parent, nodeText(c), minParagraph)
+		}
+		if loose && run.Len() > 0 {
+			add(n, collapseSpace(run.String()), minLooseParagraph)
+			run.Reset()
 		}
 	}
 	walk(root)
@@ -361,11 +442,73 @@ func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 	if best == nil {
 		return nil, nil
 	}
+	// Article bodies split into chunks by ads or embeds, each chunk in
+	// its own wrapper, repeat the chunk's class: take the smallest
+	// element that holds them all.
+	if class := firstToken(attr(best, "class")); class != "" {
+		chunk := best
+		for _, n := range order {
+			if n == chunk || n.DataAtom != chunk.DataAtom || scores[n] < bestScore*chunkShare || firstToken(attr(n, "class")) != class {
+				continue
+			}
+			if a := commonAncestor(best, n); a != nil && a != best && a != n && depthBelow(chunk, a) <= maxChunkClimb {
+				best = a
+			}
+		}
+	}
 	// Climb while the parent is a plain wrapper holding little else.
 	for best.Parent != nil && best.Parent.Type == html.ElementNode && best.Parent.DataAtom != atom.Body && onlyElementChild(best.Parent) == best {
 		best = best.Parent
 	}
 	return best, scores
+}
+
+// chunkShare is the share of the best score from which a container of the
+// same class as the best one is taken for another chunk of the article.
+const chunkShare = 0.3
+
+// maxChunkClimb is how many levels above the best chunk the element
+// holding all chunks may be.
+const maxChunkClimb = 5
+
+// depthBelow returns how many levels n is below its ancestor a.
+func depthBelow(n, a *html.Node) int {
+	d := 0
+	for ; n != nil && n != a; n = n.Parent {
+		d++
+	}
+	return d
+}
+
+// firstToken returns the first of the space-separated tokens of s.
+func firstToken(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// commonAncestor returns the innermost element that contains both a and
+// b, or nil if they are not in the same tree.
+func commonAncestor(a, b *html.Node) *html.Node {
+	depth := func(n *html.Node) int {
+		d := 0
+		for ; n != nil; n = n.Parent {
+			d++
+		}
+		return d
+	}
+	da, db := depth(a), depth(b)
+	for ; da > db; da-- {
+		a = a.Parent
+	}
+	for ; db > da; db-- {
+		b = b.Parent
+	}
+	for a != b {
+		a, b = a.Parent, b.Parent
+	}
+	return a
 }
 
 // onlyElementChild returns n's single element child, or nil if it has none
@@ -414,11 +557,11 @@ func contentNodes(top *html.Node, scores map[*html.Node]float64) []*html.Node {
 			nodes = append(nodes, s)
 			continue
 		}
-		if s.DataAtom == atom.P {
+		if s.DataAtom == atom.P || s.DataAtom == atom.Div && isParagraphLike(s) {
 			text := nodeText(s)
 			l := runeLen(text)
 			ld := linkDensity(s)
-			if (l > 80 && ld < 0.25) || (l > 0 && l <= 80 && ld == 0 && strings.ContainsAny(text, ".!?")) {
+			if (l > 80 && ld < 0.25) || (s.DataAtom == atom.P && l > 0 && l <= 80 && ld == 0 && strings.ContainsAny(text, ".!?")) {
 				nodes = append(nodes, s)
 			}
 		}
@@ -462,7 +605,9 @@ func isJunkContainer(n *html.Node) bool {
 		return false
 	}
 	weight := classWeight(n)
-	if weight < 0 {
+	if weight < 0 && !isSubstantial(n) {
+		// Unless the class is a layout class around a chunk of the
+		// article ("sidebar-grid__container").
 		return true
 	}
 	var p, li, inputs, headings int

@@ -166,3 +166,64 @@ func TestWordsAndTokens(t *testing.T) {
 		t.Error("hasToken matches parts of tokens wrongly")
 	}
 }
+
+func TestStripSection(t *testing.T) {
+	sections := []string{"Politics", "E-Sport"}
+	cases := []struct{ title, want string }{
+		{"Party expels rival-Politics", "Party expels rival"},
+		{"Party expels rival | Politics", "Party expels rival"},
+		{"Anti-Politics", "Anti-Politics"},                           // one word would be left
+		{"The rise of Politics today", "The rise of Politics today"}, // not a segment
+	}
+	for _, c := range cases {
+		if got := stripSection(c.title, sections); got != c.want {
+			t.Errorf("stripSection(%q) = %q, want %q", c.title, got, c.want)
+		}
+	}
+}
+
+func TestPlainerVariant(t *testing.T) {
+	cases := []struct{ a, b, want string }{
+		{`"Why fight" ... Lee calls for unity`, `Why fight ... Lee calls for unity`, `Why fight ... Lee calls for unity`},
+		{"Atom plant: towers blown up", "Atom plant - towers blown up", "Atom plant: towers blown up"},
+		{"Strava unveils ‘family’ plan", "Strava unveils 'family' plan", ""}, // same length: no preference
+		{"Chelsea win at Cobham", "Chelsea win at Cobham over Spurs", ""},    // different words
+		{"", "A headline", ""},
+	}
+	for _, c := range cases {
+		if got := plainerVariant(c.a, c.b); got != c.want {
+			t.Errorf("plainerVariant(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestCleanAuthorsNumbers(t *testing.T) {
+	cases := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"von Jemima Kelly 05. November 2024 15:36 Uhr 3 Min"}, []string{"Jemima Kelly"}},
+		{[]string{"BR24 Redaktion"}, []string{"BR24 Redaktion"}},
+		{[]string{"Jane Doe 20.11.2019"}, []string{"Jane Doe"}},
+		{[]string{"Updated on 5 May 2024", "Posted 3 hours ago", "Page 2"}, nil},
+	}
+	for _, c := range cases {
+		if got := cleanAuthors(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("cleanAuthors(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCutDateline(t *testing.T) {
+	for in, want := range map[string]string{
+		"Jemima Kelly 05. November 2024 15:36 Uhr":                          "Jemima Kelly",
+		"Tom Davies Associated Press Published 12:34 p.m. ET Nov. 19, 2019": "Tom Davies Associated Press Published 12:34 p.m. ET Nov. 19, 2019",
+		"Updated on 5 May": "Updated on 5 May",
+		"Jane Doe":         "Jane Doe",
+		"3 Min Lesezeit":   "3 Min Lesezeit",
+	} {
+		if got := cutDateline(in); got != want {
+			t.Errorf("cutDateline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ type linkedData struct {
 	Body      string
 	Publisher string
 	Lang      string
+	Sections  []string // articleSection
 }
 
 // articleTypes are the schema.org types, besides every type whose name ends
@@ -78,11 +79,16 @@ func parseLinkedData(doc *goquery.Document) linkedData {
 		Body:      firstString(art["articleBody"], art["text"]),
 		Lang:      firstString(art["inLanguage"]),
 	}
-	for _, a := range flatten(art["author"]) {
+	for _, sec := range flatten(art["articleSection"]) {
+		if s, ok := sec.(string); ok {
+			ld.Sections = append(ld.Sections, plainText(s))
+		}
+	}
+	for _, a := range flattenDeep(art["author"], 0) {
 		ld.Authors = append(ld.Authors, entityName(a, byID))
 	}
 	if len(ld.Authors) == 0 {
-		for _, a := range flatten(art["creator"]) {
+		for _, a := range flattenDeep(art["creator"], 0) {
 			ld.Authors = append(ld.Authors, entityName(a, byID))
 		}
 	}
@@ -242,6 +248,20 @@ func flatten(v any) []any {
 	default:
 		return []any{v}
 	}
+}
+
+// flattenDeep is flatten for lists that nest lists, as some author lists
+// do: [person, [organisation]].
+func flattenDeep(v any, depth int) []any {
+	list, ok := v.([]any)
+	if !ok || depth > 3 {
+		return flatten(v)
+	}
+	var out []any
+	for _, e := range list {
+		out = append(out, flattenDeep(e, depth+1)...)
+	}
+	return out
 }
 
 // firstString returns the first non-empty string among vs; arrays yield

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -175,6 +176,22 @@ func extractPublished(doc *goquery.Document, meta metaTags, ld linkedData, u *ur
 			}
 		}
 	}
+	// The same keys spelled differently: "article:published:time",
+	// "article_published_time".
+	var variants []string
+	for k := range meta {
+		if dateKeySet[alnumKey(k)] {
+			variants = append(variants, k)
+		}
+	}
+	slices.Sort(variants)
+	for _, k := range variants {
+		for _, v := range meta[k] {
+			if t := parseDate(v); !t.IsZero() {
+				return t
+			}
+		}
+	}
 	if page := meta.first("parsely-page"); page != "" {
 		var p struct {
 			PubDate string `json:"pub_date"`
@@ -207,6 +224,15 @@ func extractPublished(doc *goquery.Document, meta metaTags, ld linkedData, u *ur
 	}
 	return time.Time{}
 }
+
+// dateKeySet holds the date keys reduced to their letters and digits.
+var dateKeySet = func() map[string]bool {
+	m := make(map[string]bool, len(dateKeys))
+	for _, k := range dateKeys {
+		m[alnumKey(k)] = true
+	}
+	return m
+}()
 
 var (
 	// teaser matches the class of a teaser for another article.
@@ -285,7 +311,7 @@ func extractAuthors(doc *goquery.Document, meta metaTags, ld linkedData, site, h
 		// After a source naming only the outlet, only full personal
 		// names are better: initials and agency names ("dpa", "APA")
 		// are not.
-		if slices.ContainsFunc(names, isFullName) {
+		if !onlyOutlet(names, site, host) && slices.ContainsFunc(names, isFullName) {
 			return names
 		}
 	}
@@ -295,8 +321,11 @@ func extractAuthors(doc *goquery.Document, meta metaTags, ld linkedData, site, h
 // isFullName reports whether name has at least two words, as a person's
 // full name does, or is written in a script without spaces between words.
 func isFullName(name string) bool {
-	if len(strings.Fields(name)) >= 2 {
-		return true
+	if f := strings.Fields(name); len(f) >= 2 {
+		// A surname is capitalised where the script has case; "Powered
+		// by" is no name.
+		last, _ := utf8.DecodeRuneInString(f[len(f)-1])
+		return !unicode.IsLower(last)
 	}
 	for _, r := range name {
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
@@ -322,12 +351,21 @@ func twitterLabelled(meta metaTags, label string) []string {
 	return append(out, meta["twitter:misc:"+strings.Fields(label)[0]]...)
 }
 
-// onlyOutlet reports whether names consists of the site's own name.
+// onlyOutlet reports whether names consists of the site's own name, or
+// of a name that starts with the site's ("n-tv NACHRICHTEN" on n-tv.de).
 func onlyOutlet(names []string, site, host string) bool {
+	core := host
+	if i := strings.Index(core, "."); i > 0 {
+		core = alnumKey(core[:i])
+	}
 	for _, n := range names {
-		if !sameSite(n, site, host) {
-			return false
+		if sameSite(n, site, host) {
+			continue
 		}
+		if f := strings.Fields(n); len(f) > 1 && len(core) >= 3 && alnumKey(f[0]) == core {
+			continue
+		}
+		return false
 	}
 	return true
 }
@@ -405,7 +443,7 @@ var (
 
 // cleanAuthors turns raw author values into a deduplicated list of names:
 // "By Jane Doe and John Roe" becomes ["Jane Doe", "John Roe"]. URLs, e-mail
-// addresses, social media handles and values with digits are dropped.
+// addresses, social media handles and values with numbers are dropped.
 func cleanAuthors(raw []string) []string {
 	var names []string
 	seen := make(map[string]bool)
@@ -418,6 +456,7 @@ func cleanAuthors(raw []string) []string {
 		for _, name := range authorSplitRe.Split(r, -1) {
 			name = authorSuffixRe.ReplaceAllString(bylinePrefixRe.ReplaceAllString(name, ""), "")
 			name = strings.Trim(name, " .:-–—")
+			name = cutDateline(name)
 			if !plausibleName(name) {
 				continue
 			}
@@ -430,6 +469,30 @@ func cleanAuthors(raw []string) []string {
 	return names
 }
 
+// cutDateline returns the name before the date and time that bylines
+// often run on with ("Jane Doe 05. November 2024 15:36 Uhr"), if what
+// precedes the first digit looks like a full name: two or three words, each
+// capitalised. Otherwise it returns name unchanged.
+func cutDateline(name string) string {
+	i := strings.IndexFunc(name, unicode.IsDigit)
+	if i <= 0 {
+		return name
+	}
+	cut := strings.Trim(name[:i], " .,:;|-–—")
+	words := strings.Fields(cut)
+	if len(words) < 2 || len(words) > 3 {
+		// More words are a name run on into an affiliation and a label:
+		// "Tom Davies Associated Press Published".
+		return name
+	}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			return name
+		}
+	}
+	return cut
+}
+
 // plausibleName reports whether s could be a person's or agency's name.
 func plausibleName(s string) bool {
 	if s == "" || runeLen(s) > 60 || len(strings.Fields(s)) > 6 {
@@ -438,14 +501,24 @@ func plausibleName(s string) bool {
 	if strings.ContainsAny(s, "@<>{}=") || looksLikeURL(s) {
 		return false
 	}
+	// Digits are allowed only inside a word that also has letters, as
+	// in the name of a newsroom ("BR24"); dates, times and counts are
+	// not names.
 	letters := false
-	for _, r := range s {
-		if unicode.IsDigit(r) {
+	for _, w := range strings.Fields(s) {
+		wordLetters, digits := false, false
+		for _, r := range w {
+			switch {
+			case unicode.IsDigit(r):
+				digits = true
+			case unicode.IsLetter(r):
+				wordLetters = true
+			}
+		}
+		if digits && !wordLetters {
 			return false
 		}
-		if unicode.IsLetter(r) {
-			letters = true
-		}
+		letters = letters || wordLetters
 	}
 	return letters
 }

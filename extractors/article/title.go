@@ -36,12 +36,27 @@ const maxHeadlines = 40
 // Publishers state the headline in several places that often disagree: the
 // JSON-LD headline and the <title> are frequently a search-engine variant,
 // og:title a social variant, and the first <h1> can be a breadcrumb or
-// navigation copy of either. The headline shown above the article wins:
-// the first structured value (JSON-LD, OpenGraph, Twitter, microdata) that
-// a displayed headline confirms; failing that, the structured values, the
-// first <h1> and the <title> in that order.
+// navigation copy of either. JSON-LD and OpenGraph agreeing win, and so
+// does the plainer of the two when they differ only in punctuation;
+// otherwise the headline shown above the article does: the first
+// structured value (JSON-LD, OpenGraph, Twitter, microdata) that a
+// displayed headline confirms; failing that, the structured values, the
+// first <h1> and the <title> in that order. A site name is cut from either
+// end of the structured values, and after it a trailing section name.
 func extractTitle(doc *goquery.Document, meta metaTags, ld linkedData, site, host string) string {
-	clean := func(s string) string { return stripSiteName(plainText(s), site, host) }
+	var sections []string
+	clean := func(s string) string {
+		s = plainText(s)
+		if t := stripSiteName(s, site, host); t != s {
+			// "Headline - Section | Site": once the site is gone, so
+			// may the section be.
+			if sections == nil {
+				sections = sectionNames(meta, ld)
+			}
+			return stripSection(t, sections)
+		}
+		return s
+	}
 	h1 := plainText(doc.Find("h1").First().Text())
 	structured := []string{
 		clean(ld.Headline),
@@ -49,18 +64,24 @@ func extractTitle(doc *goquery.Document, meta metaTags, ld linkedData, site, hos
 		clean(meta.first(titleKeys[1:]...)),
 		clean(doc.Find(`[itemprop="headline"]`).First().Text()),
 	}
+	if structured[0] != "" && structured[0] == structured[1] {
+		// JSON-LD and OpenGraph agreeing outweigh a display of another
+		// variant.
+		return structured[0]
+	}
+	if t := plainerVariant(structured[0], structured[1]); t != "" {
+		return t
+	}
 	if t := confirmedTitle(structured, displayedHeadlines(doc)); t != "" {
 		return t
 	}
-	agreed := structured[0] != "" && structured[0] == structured[1]
 	for _, c := range append(structured, clean(h1), clean(doc.Find("title").First().Text())) {
 		if c == "" {
 			continue
 		}
 		// "Headline | Section | Site": the visible heading shows where the
-		// headline ends, unless JSON-LD and OpenGraph agree on the longer
-		// form.
-		if !agreed && h1 != "" && len(h1) < len(c) && strings.HasPrefix(c, h1) && startsWithSeparator(c[len(h1):]) {
+		// headline ends.
+		if h1 != "" && len(h1) < len(c) && strings.HasPrefix(c, h1) && startsWithSeparator(c[len(h1):]) {
 			return h1
 		}
 		return c
@@ -107,6 +128,27 @@ func confirmedTitle(structured, shown []string) string {
 		}
 	}
 	return ""
+}
+
+// plainerVariant returns whichever of a and b is shorter if the two have
+// the same words and differ only in punctuation (quotation marks added
+// around a quote, a dash for a colon), and "" otherwise.
+func plainerVariant(a, b string) string {
+	if a == "" || b == "" || a == b || !slices.Equal(titleWords(a), titleWords(b)) {
+		return ""
+	}
+	switch la, lb := runeLen(a), runeLen(b); {
+	case la < lb:
+		return a
+	case lb < la:
+		return b
+	}
+	return ""
+}
+
+// titleWords returns the words of s, runs of letters and digits.
+func titleWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // letterKey returns the letters and digits of s, case kept.
@@ -194,4 +236,53 @@ func headlineText(n *html.Node) string {
 	}
 	walk(n)
 	return collapseSpace(b.String())
+}
+
+// sectionNames returns the names of the site sections the page declares
+// it belongs to, from meta tags such as article:section and from the
+// JSON-LD articleSection.
+func sectionNames(meta metaTags, ld linkedData) []string {
+	var keys []string
+	for k := range meta {
+		if strings.Contains(k, "section") || strings.Contains(k, "categor") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	out := []string{}
+	for _, k := range keys {
+		for _, v := range meta[k] {
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					out = append(out, part)
+				}
+			}
+		}
+	}
+	return append(out, ld.Sections...)
+}
+
+// sectionSeparators set a section name apart from the headline before it.
+var sectionSeparators = append(slices.Clone(titleSeparators), "-")
+
+// stripSection removes a trailing segment of title that names one of the
+// page's sections: "Headline - Politics", "Headline-Politics". What is left
+// must still have several words.
+func stripSection(title string, sections []string) string {
+	for _, sec := range sections {
+		key := alnumKey(sec)
+		if key == "" {
+			continue
+		}
+		for _, sep := range sectionSeparators {
+			i := strings.LastIndex(title, sep)
+			if i <= 0 || alnumKey(title[i+len(sep):]) != key {
+				continue
+			}
+			if rest := strings.TrimSpace(title[:i]); strings.Contains(rest, " ") {
+				return rest
+			}
+		}
+	}
+	return title
 }
