@@ -9,8 +9,12 @@ import (
 
 // PlainText reduces an HTML fragment to plain text: tags are removed, the
 // contents of script, style and similar non-text elements are dropped,
-// entities are unescaped and runs of whitespace collapse to one space.
+// entities are unescaped, runs of whitespace collapse to one space and
+// invalid UTF-8 becomes U+FFFD.
 func PlainText(s string) string {
+	// Invalid bytes would survive the tokenizer (and a feed in a broken
+	// encoding has them): replace them first.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if !strings.ContainsAny(s, "<&") {
 		return strings.Join(strings.Fields(s), " ")
 	}
