@@ -33,21 +33,11 @@ func corpusTexts(b *testing.B) []string {
 func BenchmarkProseBaseline(b *testing.B) {
 	texts := corpusTexts(b)
 	prosemodel.Model()
-	var n int64
-	for _, t := range texts {
-		n += int64(len(t))
-	}
-	b.SetBytes(n)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		for _, t := range texts {
-			if _, err := prosemodel.Document(t, true); err != nil {
-				b.Fatal(err)
-			}
+	benchTexts(b, texts, func(t string) {
+		if _, err := prosemodel.Document(t, true); err != nil {
+			b.Fatal(err)
 		}
-	}
-	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "articles/s")
+	})
 }
 
 // BenchmarkAnalyzeCorpus is accordwatch's whole analysis over the same texts.
@@ -55,21 +45,11 @@ func BenchmarkAnalyzeCorpus(b *testing.B) {
 	texts := corpusTexts(b)
 	a := New(mustCatalog(b))
 	prosemodel.Model()
-	var n int64
-	for _, t := range texts {
-		n += int64(len(t))
-	}
-	b.SetBytes(n)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		for _, t := range texts {
-			if _, err := a.Analyze(context.Background(), Document{Text: t}); err != nil {
-				b.Fatal(err)
-			}
+	benchTexts(b, texts, func(t string) {
+		if _, err := a.Analyze(context.Background(), Document{Text: t}); err != nil {
+			b.Fatal(err)
 		}
-	}
-	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "articles/s")
+	})
 }
 
 func mustCatalog(b *testing.B) *catalog.Catalog {

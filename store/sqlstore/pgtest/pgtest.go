@@ -34,6 +34,9 @@ var (
 	admin = sync.OnceValues(func() (*sql.DB, error) { return sql.Open("pgx", os.Getenv(Env)) })
 )
 
+// Prefix returns the prefix of the schemas this process creates.
+func Prefix() string { return prefix() }
+
 // Available reports whether Env is set.
 func Available() bool { return os.Getenv(Env) != "" }
 
