@@ -722,22 +722,7 @@ func (s *Store) Current(ctx context.Context, actor, accord string) (store.Curren
 func (s *Store) CurrentAll(ctx context.Context) ([]store.Current, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+currentColumns+` FROM current_stances ORDER BY `+
 		s.dialect.bytewise("actor")+`, `+s.dialect.bytewise("accord"))
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: current stances: %w", err)
-	}
-	defer rows.Close()
-	var cs []store.Current
-	for rows.Next() {
-		c, err := scanCurrent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: current stances: %w", err)
-		}
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: current stances: %w", err)
-	}
-	return cs, nil
+	return collect(rows, err, "current stances", func(r *sql.Rows) (store.Current, error) { return scanCurrent(r) })
 }
 
 // History returns every observation of actor on accord, oldest first by
@@ -761,22 +746,7 @@ func (s *Store) Changes(ctx context.Context, from, to time.Time) ([]store.Change
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+changeColumns+`
 FROM stance_changes WHERE detected >= ? AND detected < ? ORDER BY detected, `+s.dialect.bytewise("id")),
 		from.UnixMicro(), to.UnixMicro())
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: changes: %w", err)
-	}
-	defer rows.Close()
-	var cs []store.Change
-	for rows.Next() {
-		c, err := scanChange(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: changes: %w", err)
-		}
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: changes: %w", err)
-	}
-	return cs, nil
+	return collect(rows, err, "changes", func(r *sql.Rows) (store.Change, error) { return scanChange(r, false) })
 }
 
 // Contradictions returns the contradictions detected in [from, to), ordered
@@ -785,22 +755,28 @@ func (s *Store) Contradictions(ctx context.Context, from, to time.Time) ([]store
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+contradictionColumns+`
 FROM contradictions WHERE detected >= ? AND detected < ? ORDER BY detected, `+s.dialect.bytewise("id")),
 		from.UnixMicro(), to.UnixMicro())
+	return collect(rows, err, "contradictions", func(r *sql.Rows) (store.Contradiction, error) { return scanContradiction(r) })
+}
+
+// collect reads every row of a query with scan and closes the rows; what
+// names the query in errors. err is the query's own error.
+func collect[T any](rows *sql.Rows, err error, what string, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: contradictions: %w", err)
+		return nil, fmt.Errorf("sqlstore: %s: %w", what, err)
 	}
 	defer rows.Close()
-	var ks []store.Contradiction
+	var out []T
 	for rows.Next() {
-		k, err := scanContradiction(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: contradictions: %w", err)
+			return nil, fmt.Errorf("sqlstore: %s: %w", what, err)
 		}
-		ks = append(ks, k)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: contradictions: %w", err)
+		return nil, fmt.Errorf("sqlstore: %s: %w", what, err)
 	}
-	return ks, nil
+	return out, nil
 }
 
 // Seen reports whether the feed item key was marked seen.
