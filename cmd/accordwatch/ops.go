@@ -8,8 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/accordwatch/accordwatch/pipeline/work"
 	"github.com/accordwatch/accordwatch/store"
@@ -155,19 +153,11 @@ func cmdDead(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	url := cfg.NATS.URL
-	if url == "" {
-		url = "nats://" + cfg.NATS.Listen
-	}
-	nc, err := nats.Connect(url, nats.Name("accordwatch dead"), nats.Timeout(5*time.Second))
+	nc, js, err := connectDaemon(ctx, cfg, "dead", false)
 	if err != nil {
-		return fmt.Errorf("connecting to NATS at %s (is the daemon running?): %w", url, err)
+		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("JetStream: %w", err)
-	}
 	dls, err := work.DeadLetters(ctx, js, *stage)
 	if err != nil {
 		return err

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/accordwatch/accordwatch/extractors/analysis"
@@ -61,25 +58,11 @@ func cmdReanalyze(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer st.Close()
-	url := cfg.NATS.URL
-	if url == "" {
-		url = "nats://" + cfg.NATS.Listen
-	}
-	nc, err := nats.Connect(url, nats.Name("accordwatch reanalyze"), nats.Timeout(5*time.Second))
+	nc, js, err := connectDaemon(ctx, cfg, "reanalyze", true)
 	if err != nil {
-		return fmt.Errorf("connecting to NATS at %s (is the daemon running?): %w", url, err)
+		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("JetStream: %w", err)
-	}
-	if _, err := js.Stream(ctx, bus.StreamName); err != nil {
-		if errors.Is(err, jetstream.ErrStreamNotFound) {
-			return fmt.Errorf("no stream %s on %s: has a daemon run there?", bus.StreamName, url)
-		}
-		return fmt.Errorf("stream %s: %w", bus.StreamName, err)
-	}
 
 	ids, err := st.ArticleIDs(ctx, since)
 	if err != nil {

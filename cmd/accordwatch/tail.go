@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -55,25 +54,11 @@ func cmdTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	url := cfg.NATS.URL
-	if url == "" {
-		url = "nats://" + cfg.NATS.Listen
-	}
-	nc, err := nats.Connect(url, nats.Name("accordwatch tail"), nats.Timeout(5*time.Second), nats.MaxReconnects(-1))
+	nc, js, err := connectDaemon(ctx, cfg, "tail", true, nats.MaxReconnects(-1))
 	if err != nil {
-		return fmt.Errorf("connecting to NATS at %s (is the daemon running?): %w", url, err)
+		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("JetStream: %w", err)
-	}
-	if _, err := js.Stream(ctx, bus.StreamName); err != nil {
-		if errors.Is(err, jetstream.ErrStreamNotFound) {
-			return fmt.Errorf("no stream %s on %s: has a daemon run there?", bus.StreamName, url)
-		}
-		return fmt.Errorf("stream %s: %w", bus.StreamName, err)
-	}
 	occ := jetstream.OrderedConsumerConfig{FilterSubjects: filter.subjects, DeliverPolicy: jetstream.DeliverNewPolicy}
 	if !start.IsZero() {
 		occ.DeliverPolicy, occ.OptStartTime = jetstream.DeliverByStartTimePolicy, &start
@@ -109,7 +94,7 @@ func cmdTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		from = "events since " + start.In(loc).Format("2006-01-02 15:04:05 MST")
 	}
 	mu.Lock()
-	fmt.Fprintf(stderr, "accordwatch tail: %s on %s, %s\n", strings.Join(filter.subjects, " "), url, from)
+	fmt.Fprintf(stderr, "accordwatch tail: %s on %s, %s\n", strings.Join(filter.subjects, " "), nc.ConnectedUrl(), from)
 	mu.Unlock()
 	<-ctx.Done()
 	return nil
