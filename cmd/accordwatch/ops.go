@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-
 	"github.com/accordwatch/accordwatch/pipeline/work"
 	"github.com/accordwatch/accordwatch/store"
 	"github.com/accordwatch/accordwatch/store/sqlstore"
