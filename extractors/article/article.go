@@ -70,6 +70,7 @@ func Extract(body []byte, contentType, pageURL string) (*Article, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extract %q: parse html: %w", pageURL, err)
 	}
+	placeStreamedSegments(doc.Get(0))
 	var u *url.URL
 	host := ""
 	if pageURL != "" {
@@ -130,6 +131,7 @@ func domText(doc *goquery.Document, page []byte) []string {
 	if err != nil {
 		return paras
 	}
+	placeStreamedSegments(fresh)
 	body := goquery.NewDocumentFromNode(fresh).Find("body").First()
 	if body.Length() == 0 {
 		return paras

@@ -29,6 +29,11 @@ var (
 	always = words{"comment", "disqus", "cookie", "consent", "gdpr", "newsletter", "share", "social", "outbrain",
 		"taboola", "related", "sidebar", "breadcrumb", "subscribe", "promo", "paywall", "recommend", "mostread",
 		"most-read", "advert"}
+	// dialog marks consent banners and modal dialogs: removed however much
+	// text they hold (a cookie policy is long and unlinked), unless they
+	// wrap the article itself; so are containers with a "cmp" token
+	// (consent management platform).
+	dialog = words{"consent", "cookie", "gdpr", "onetrust", "didomi", "usercentrics", "sp_message", "modal"}
 	// positive and negative weight candidate containers; so does a "hid"
 	// token, negatively.
 	positive = words{"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination",
@@ -182,8 +187,13 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 	}
 	switch n.DataAtom {
 	case atom.Form:
-		// Whole ASP.NET pages live inside one <form>; drop only small ones.
-		return paragraphTextLen(n) < 200
+		// Whole ASP.NET pages live inside one <form>, with or without
+		// <p> elements; drop only small ones.
+		if paragraphTextLen(n) >= 200 {
+			return false
+		}
+		total, linked := textStats(n)
+		return total-linked < minPageForm
 	case atom.Figure:
 		return !hasDescendant(n, atom.Blockquote) && paragraphTextLen(n) < 200
 	case atom.Body, atom.Article, atom.Main, atom.Html:
@@ -202,6 +212,9 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 		return false
 	}
 
+	if (dialog.in(key) || hasToken(key, "cmp")) && !holdsArticle(n) {
+		return true
+	}
 	if always.in(key) {
 		return !isSubstantial(n)
 	}
@@ -210,6 +223,25 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 	}
 	return false
 }
+
+// holdsArticle reports whether n contains what marks an article: an <h1>,
+// an <article> or <main> element, or microdata's articleBody.
+func holdsArticle(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.H1 || c.DataAtom == atom.Article || c.DataAtom == atom.Main || attr(c, "itemprop") == "articleBody" || holdsArticle(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// minPageForm is the length of unlinked text from which a <form> is taken
+// for a page laid out inside a form rather than for a search, login or
+// sign-up box.
+const minPageForm = 1000
 
 // isSubstantial reports whether n holds so much unlinked paragraph text
 // that a boilerplate-looking class must be a page layout class.
