@@ -218,7 +218,7 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 	if always.in(key) {
 		return !isSubstantial(n)
 	}
-	if (unlikely.in(key) || hasToken(key, "ad", "ads")) && !maybe.in(key) {
+	if (unlikely.in(key) || hasToken(key, "ad", "ads")) && !maybe.in(singular(key)) {
 		return !isSubstantial(n)
 	}
 	return false
@@ -335,6 +335,14 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
+// listPlurals are the plurals that name a list of other pages ("list-articles",
+// "more-posts") rather than the article itself.
+var listPlurals = strings.NewReplacer("articles", "", "Articles", "", "posts", "", "Posts", "")
+
+// singular returns a class or id without the words that name lists of
+// articles, so that they do not count as content.
+func singular(s string) string { return listPlurals.Replace(s) }
+
 // classWeight scores n's class and id: +25 for each that looks like
 // content, -25 for each that looks like chrome.
 func classWeight(n *html.Node) float64 {
@@ -346,7 +354,7 @@ func classWeight(n *html.Node) float64 {
 		if negative.in(v) || hasToken(v, "hid") {
 			w -= 25
 		}
-		if positive.in(v) {
+		if positive.in(singular(v)) {
 			w += 25
 		}
 	}
@@ -601,10 +609,22 @@ func contentNodes(top *html.Node, scores map[*html.Node]float64) []*html.Node {
 	return nodes
 }
 
-// countCommas counts commas, including the CJK ones, in s.
+// countCommas counts the commas that set clauses apart in s, including
+// the CJK and Arabic ones. A comma between digits is a decimal or
+// thousands separator ("551,88 €", "1,000") and does not count.
 func countCommas(s string) int {
-	return strings.Count(s, ",") + strings.Count(s, "，") + strings.Count(s, "、") + strings.Count(s, "،")
+	n := strings.Count(s, "，") + strings.Count(s, "、") + strings.Count(s, "،")
+	for i := strings.IndexByte(s, ','); i >= 0; i = strings.IndexByte(s, ',') {
+		if i == 0 || i+1 >= len(s) || !isDigit(s[i-1]) || !isDigit(s[i+1]) {
+			n++
+		}
+		s = s[i+1:]
+	}
+	return n
 }
+
+// isDigit reports whether b is an ASCII digit.
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // cleanConditionally removes, inside the chosen content, lists, tables and
 // containers that look like link lists, image galleries or widgets.
