@@ -157,9 +157,17 @@ func textLen(paras []string) int {
 // letter that starts the next paragraph.
 var gluedParagraphRe = regexp.MustCompile(`([\p{Ll}\d%)][.!?]["”’»]?)(\p{Lu}\p{Ll})`)
 
+// doubleEscapedRe finds a character reference whose ampersand was escaped
+// once more.
+var doubleEscapedRe = regexp.MustCompile(`&amp;(?:[a-zA-Z]{2,8}|#[0-9]{2,6}|#[xX][0-9a-fA-F]{2,6});`)
+
 // splitBody splits a JSON-LD articleBody into paragraphs. Bodies that carry
 // HTML markup are converted to text first.
 func splitBody(body string) []string {
+	if doubleEscapedRe.MatchString(body) {
+		// Character references escaped twice: "&amp;ccedil;".
+		body = html.UnescapeString(body)
+	}
 	if strings.Contains(body, "&lt;") {
 		// Markup escaped once more than it should be.
 		if u := html.UnescapeString(body); hasMarkup(u) {
