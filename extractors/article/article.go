@@ -89,7 +89,7 @@ func Extract(body []byte, contentType, pageURL string) (*Article, error) {
 	a.Published = extractPublished(doc, meta, ld, u)
 	a.Lang = extractLang(doc, meta, ld)
 
-	paras := domText(doc, text)
+	paras := domText(doc, text, a.Title)
 	if usableBody(ld.Body, paras) {
 		paras = splitBody(ld.Body)
 	}
@@ -118,12 +118,12 @@ func usableBody(body string, dom []string) bool {
 
 // domText extracts the main text from the parsed page, retrying on a fresh
 // parse of page without class-based pruning if that finds too little.
-func domText(doc *goquery.Document, page []byte) []string {
+func domText(doc *goquery.Document, page []byte, title string) []string {
 	root := doc.Find("body").First()
 	if root.Length() == 0 {
 		return nil
 	}
-	paras := extractText(root.Get(0), true)
+	paras := extractText(root.Get(0), true, title)
 	if textLen(paras) >= minDOMText {
 		return paras
 	}
@@ -138,7 +138,7 @@ func domText(doc *goquery.Document, page []byte) []string {
 	}
 	// The retry keeps bylines and other small blocks the strict pass
 	// rightly drops, so it must find much more text to be preferred.
-	if retry := extractText(body.Get(0), false); textLen(retry) > 2*textLen(paras) {
+	if retry := extractText(body.Get(0), false, title); textLen(retry) > 2*textLen(paras) {
 		return retry
 	}
 	return paras

@@ -3,6 +3,7 @@ package article
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -92,13 +93,14 @@ const minLooseParagraph = 100
 
 // extractText returns the paragraphs of the main content under root, which
 // it modifies. With strict set, containers are also removed on the strength
-// of their class and id.
-func extractText(root *html.Node, strict bool) []string {
+// of their class and id. title, the page's headline, may be empty.
+func extractText(root *html.Node, strict bool, title string) []string {
 	prune(root, strict)
 	top, scores := topCandidate(root)
 	if top == nil {
 		return nil
 	}
+	top = headlineArticle(root, top, scores, title)
 	var paras []string
 	for _, n := range contentNodes(top, scores) {
 		cleanConditionally(n)
@@ -501,6 +503,92 @@ func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 		best = best.Parent
 	}
 	return best, scores
+}
+
+// minHeadlineArticleShare is the share of the best score from which the
+// article under the page's headline is preferred to another one.
+const minHeadlineArticleShare = 0.3
+
+// headlineArticle returns the content to take instead of top on a page
+// that holds several stories in <article> elements, as pages that load the
+// next story as the reader scrolls do: the best container inside the
+// article that carries the page's headline, if top is or takes in another
+// story and that container scores at least minHeadlineArticleShare of
+// top's score.
+func headlineArticle(root, top *html.Node, scores map[*html.Node]float64, title string) *html.Node {
+	key := letterKey(title)
+	if key == "" {
+		return top
+	}
+	heading := findHeadline(root, key)
+	if heading == nil {
+		return top
+	}
+	headArticle := enclosing(heading, atom.Article)
+	if headArticle == nil || headArticle == top || contains(headArticle, top) {
+		return top
+	}
+	// Another story must be in play: top is in an <article> of its own,
+	// or takes in one besides the headline's that scores.
+	other := enclosing(top, atom.Article) != nil
+	var best *html.Node
+	for n, s := range scores {
+		switch {
+		case n == headArticle || contains(headArticle, n):
+			if best == nil || s > scores[best] {
+				best = n
+			}
+		case !other && s > 0 && contains(top, n) && !contains(n, headArticle):
+			if a := enclosing(n, atom.Article); a != nil && a != headArticle && !contains(a, headArticle) {
+				other = true
+			}
+		}
+	}
+	if !other || best == nil || scores[best] < minHeadlineArticleShare*scores[top] {
+		return top
+	}
+	return best
+}
+
+// findHeadline returns the first <h1> under root whose letters and digits
+// are key, the headline's, or, if both are long enough not to match by
+// chance, hold key or are held by it.
+func findHeadline(root *html.Node, key string) *html.Node {
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.H1 {
+			k := letterKey(nodeText(c))
+			if k == key || min(utf8.RuneCountInString(k), utf8.RuneCountInString(key)) >= minKickedHeadline && (strings.Contains(k, key) || strings.Contains(key, k)) {
+				return c
+			}
+		}
+		if h := findHeadline(c, key); h != nil {
+			return h
+		}
+	}
+	return nil
+}
+
+// enclosing returns n or its nearest ancestor of type a, or nil.
+func enclosing(n *html.Node, a atom.Atom) *html.Node {
+	for ; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && n.DataAtom == a {
+			return n
+		}
+	}
+	return nil
+}
+
+// contains reports whether n is a proper ancestor of d.
+func contains(n, d *html.Node) bool {
+	for d = d.Parent; d != nil; d = d.Parent {
+		if d == n {
+			return true
+		}
+	}
+	return false
 }
 
 // chunkShare is the share of the best score from which a container of the
