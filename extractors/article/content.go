@@ -404,6 +404,7 @@ func isParagraphLike(n *html.Node) bool {
 // page has no paragraphs.
 func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 	scores := make(map[*html.Node]float64)
+	mass := make(map[*html.Node]int) // runes of the paragraphs credited
 	var order []*html.Node
 	// add credits a paragraph with the given text to its container
 	// parent and the container's ancestors.
@@ -427,6 +428,7 @@ func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 				div = float64(level) * 3
 			}
 			scores[a] += score / div
+			mass[a] += l
 			level++
 		}
 	}
@@ -475,7 +477,13 @@ func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 		bestScore float64
 	)
 	for _, n := range order {
-		s := scores[n] * (1 - linkDensity(n))
+		s := scores[n]
+		if mass[n] < minCandidateText {
+			// A content-like class alone does not make a few lines
+			// the article.
+			s -= max(classWeight(n), 0)
+		}
+		s *= 1 - linkDensity(n)
 		scores[n] = s
 		if best == nil || s > bestScore {
 			best, bestScore = n, s
@@ -504,6 +512,10 @@ func topCandidate(root *html.Node) (*html.Node, map[*html.Node]float64) {
 	}
 	return best, scores
 }
+
+// minCandidateText is the length of paragraph text, in runes, below which
+// a container's class does not add to its score.
+const minCandidateText = 200
 
 // minHeadlineArticleShare is the share of the best score from which the
 // article under the page's headline is preferred to another one.
