@@ -60,7 +60,7 @@ var boilerplateRoles = map[string]bool{
 var removedTags = map[atom.Atom]bool{
 	atom.Nav: true, atom.Aside: true, atom.Footer: true, atom.Header: true,
 	atom.Figcaption: true, atom.Dialog: true, atom.Menu: true, atom.Input: true,
-	atom.Label: true, atom.Link: true, atom.Meta: true, atom.Video: true, atom.Audio: true,
+	atom.Label: true, atom.Button: true, atom.Link: true, atom.Meta: true, atom.Video: true, atom.Audio: true,
 	atom.Picture: true, atom.Img: true, atom.Source: true, atom.Map: true,
 }
 
@@ -184,7 +184,7 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 			}
 		}
 	}
-	if boilerplateRoles[role] || (style != "" && hiddenStyleRe.MatchString(style)) {
+	if boilerplateRoles[role] || (style != "" && hiddenStyleRe.MatchString(style)) || srOnly.in(class) {
 		return true
 	}
 	switch n.DataAtom {

@@ -18,7 +18,7 @@ var (
 	kicker = words{"kicker", "overline", "topline", "top-line", "dachzeile", "spitzmarke", "roofline", "eyebrow",
 		"supertitle", "super-title", "pretitle", "pre-title", "rubric", "label"}
 	// srOnly marks text meant for screen readers only.
-	srOnly = words{"visually-hidden", "visuallyhidden", "sr-only", "screen-reader", "screenreader"}
+	srOnly = words{"visually-hidden", "visuallyhidden", "sr-only", "screen-reader", "screenreader", "offscreen"}
 	// crumb marks breadcrumb trails, which often end in a copy of the
 	// page's search-engine title inside an <h1>.
 	crumb = words{"crumb"}
