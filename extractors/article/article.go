@@ -132,14 +132,19 @@ func domText(doc *goquery.Document, page []byte, title string) []string {
 		return paras
 	}
 	placeStreamedSegments(fresh)
+	// Pages rendered in the browser carry the article in their scripts.
+	hydrated := hydratedText(fresh)
 	body := goquery.NewDocumentFromNode(fresh).Find("body").First()
-	if body.Length() == 0 {
-		return paras
+	if body.Length() > 0 {
+		// The retry keeps bylines and other small blocks the strict
+		// pass rightly drops, so it must find much more text to be
+		// preferred.
+		if retry := extractText(body.Get(0), false, title); textLen(retry) > 2*textLen(paras) {
+			paras = retry
+		}
 	}
-	// The retry keeps bylines and other small blocks the strict pass
-	// rightly drops, so it must find much more text to be preferred.
-	if retry := extractText(body.Get(0), false, title); textLen(retry) > 2*textLen(paras) {
-		return retry
+	if textLen(paras) < minDOMText && textLen(hydrated) > 2*textLen(paras) {
+		return hydrated
 	}
 	return paras
 }
