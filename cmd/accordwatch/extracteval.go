@@ -10,11 +10,12 @@ import (
 )
 
 // cmdExtractEval scores article extraction on the shared extraction pages:
-// the main text on the scrapinghub benchmark (its shingle metric) and the
-// title, date and authors on the Fundus publisher pages.
+// the main text on the scrapinghub benchmark (its shingle metric), and the
+// main text (same metric), title, date and authors on the Fundus
+// publisher pages.
 func cmdExtractEval(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("extract-eval")
-	set := fs.String("set", "", `score one set only: "scrapinghub" (main text) or "fundus" (metadata); default both`)
+	set := fs.String("set", "", `score one set only: "scrapinghub" (main text) or "fundus" (main text and metadata); default both`)
 	dir := fs.String("data", extracteval.DefaultDir, "the shared extraction directory")
 	asJSON := fs.Bool("json", false, "print the scores and per-page results as one JSON object")
 	worst := fs.Int("worst", 15, "in human mode, how many of the worst pages to list per set")
@@ -35,6 +36,7 @@ func cmdExtractEval(ctx context.Context, args []string, stdout io.Writer) error 
 
 	var out struct {
 		Scrapinghub *extracteval.TextReport `json:"scrapinghub,omitempty"`
+		FundusText  *extracteval.TextReport `json:"fundus_text,omitempty"`
 		Fundus      *extracteval.MetaReport `json:"fundus,omitempty"`
 	}
 	if *set == "" || *set == extracteval.Scrapinghub {
@@ -42,7 +44,7 @@ func cmdExtractEval(ctx context.Context, args []string, stdout io.Writer) error 
 		if err != nil {
 			return err
 		}
-		rep := extracteval.ScoreText(pages, extracteval.ArticleText)
+		rep := extracteval.ScoreText(extracteval.Scrapinghub, pages, extracteval.ArticleText)
 		out.Scrapinghub = &rep
 	}
 	if err := ctx.Err(); err != nil {
@@ -53,6 +55,8 @@ func cmdExtractEval(ctx context.Context, args []string, stdout io.Writer) error 
 		if err != nil {
 			return err
 		}
+		text := extracteval.ScoreText(extracteval.Fundus, extracteval.FundusText(pages), extracteval.ArticleTextSniffed)
+		out.FundusText = &text
 		rep := extracteval.ScoreMetadata(pages, extracteval.ArticleMetadata)
 		out.Fundus = &rep
 	}
@@ -68,6 +72,10 @@ func cmdExtractEval(ctx context.Context, args []string, stdout io.Writer) error 
 		if out.Scrapinghub != nil {
 			fmt.Fprintln(stdout)
 		}
+		if err := out.FundusText.WriteText(stdout, *worst); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout)
 		if err := out.Fundus.WriteText(stdout, *worst); err != nil {
 			return err
 		}

@@ -243,7 +243,7 @@ func holdsArticle(n *html.Node) bool {
 // minPageForm is the length of unlinked text from which a <form> is taken
 // for a page laid out inside a form rather than for a search, login or
 // sign-up box.
-const minPageForm = 1000
+const minPageForm = 500
 
 // isSubstantial reports whether n holds so much unlinked paragraph text
 // that a boilerplate-looking class must be a page layout class.
@@ -343,7 +343,12 @@ var listPlurals = strings.NewReplacer("articles", "", "Articles", "", "posts", "
 
 // singular returns a class or id without the words that name lists of
 // articles, so that they do not count as content.
-func singular(s string) string { return listPlurals.Replace(s) }
+func singular(s string) string {
+	if !strings.Contains(s, "rticles") && !strings.Contains(s, "osts") {
+		return s // the common case, without allocating
+	}
+	return listPlurals.Replace(s)
+}
 
 // classWeight scores n's class and id: +25 for each that looks like
 // content, -25 for each that looks like chrome.

@@ -107,6 +107,43 @@ type MetaPage struct {
 	Title   string
 	Authors []string
 	Date    string // e.g. "2024-05-03 15:47:42.389000+00:00"; empty if none
+	// Body is the expected main text: the summary, then each section's
+	// headline and paragraphs, one per line pair; empty if none.
+	Body string
+}
+
+// fundusBody is the article body of a Fundus expected file.
+type fundusBody struct {
+	Summary  []string `json:"summary"`
+	Sections []struct {
+		Headline   []string `json:"headline"`
+		Paragraphs []string `json:"paragraphs"`
+	} `json:"sections"`
+}
+
+// text returns the body's paragraphs in reading order, one per line pair.
+func (b *fundusBody) text() string {
+	if b == nil {
+		return ""
+	}
+	parts := append([]string(nil), b.Summary...)
+	for _, s := range b.Sections {
+		parts = append(parts, s.Headline...)
+		parts = append(parts, s.Paragraphs...)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// FundusText returns the Fundus pages that have an expected body as main
+// text pages, identified by their path, for scoring with ScoreText.
+func FundusText(pages []MetaPage) []TextPage {
+	out := make([]TextPage, 0, len(pages))
+	for _, p := range pages {
+		if p.Body != "" {
+			out = append(out, TextPage{ID: p.Path, URL: p.URL, Want: p.Body, HTML: p.HTML})
+		}
+	}
+	return out
 }
 
 // LoadFundus reads the Fundus publisher pages under dir (the shared
@@ -127,9 +164,10 @@ func LoadFundus(dir string) ([]MetaPage, error) {
 		return nil, fmt.Errorf("extracteval: parse fundus index: %w", err)
 	}
 	type expected struct {
-		Title          string   `json:"title"`
-		Authors        []string `json:"authors"`
-		PublishingDate string   `json:"publishing_date"`
+		Title          string      `json:"title"`
+		Authors        []string    `json:"authors"`
+		PublishingDate string      `json:"publishing_date"`
+		Body           *fundusBody `json:"body"`
 	}
 	files := make(map[string]map[string]expected)
 	pages := make([]MetaPage, 0, len(index))
@@ -156,6 +194,7 @@ func LoadFundus(dir string) ([]MetaPage, error) {
 		pages = append(pages, MetaPage{
 			Path: e.HTML, URL: e.URL, HTML: page,
 			Title: want.Title, Authors: want.Authors, Date: want.PublishingDate,
+			Body: want.Body.text(),
 		})
 	}
 	return pages, nil
@@ -193,6 +232,17 @@ func ArticleText(page []byte, pageURL string) (string, error) {
 	return a.Text, nil
 }
 
+// ArticleTextSniffed is ArticleText for pages served without a
+// Content-Type header, such as the Fundus pages: the charset is found in
+// the page.
+func ArticleTextSniffed(page []byte, pageURL string) (string, error) {
+	a, err := article.Extract(page, "", pageURL)
+	if err != nil {
+		return "", err
+	}
+	return a.Text, nil
+}
+
 // TextResult is the score of one page.
 type TextResult struct {
 	ID        string  `json:"id"`
@@ -205,6 +255,7 @@ type TextResult struct {
 
 // TextReport is the score of an extractor on a set of pages.
 type TextReport struct {
+	Set       string       `json:"set"` // Scrapinghub or Fundus
 	Pages     int          `json:"pages"`
 	Precision float64      `json:"precision"`
 	Recall    float64      `json:"recall"`
@@ -212,10 +263,10 @@ type TextReport struct {
 	Results   []TextResult `json:"results"`
 }
 
-// ScoreText extracts the text of every page and scores it against the
-// expected body with the benchmark's metric.
-func ScoreText(pages []TextPage, extract TextExtractor) TextReport {
-	rep := TextReport{Pages: len(pages), Results: make([]TextResult, 0, len(pages))}
+// ScoreText extracts the text of every page of a set and scores it
+// against the expected body with the scrapinghub benchmark's metric.
+func ScoreText(set string, pages []TextPage, extract TextExtractor) TextReport {
+	rep := TextReport{Set: set, Pages: len(pages), Results: make([]TextResult, 0, len(pages))}
 	counts := make([]Counts, 0, len(pages))
 	for _, p := range pages {
 		got, err := extract(p.HTML, p.URL)

@@ -9,12 +9,16 @@ import (
 // WriteText writes the text score and its worst pages for a reader.
 func (r TextReport) WriteText(w io.Writer, worst int) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "scrapinghub main text: %d pages, precision %.4f, recall %.4f, F1 %.4f\n",
-		r.Pages, r.Precision, r.Recall, r.F1)
+	fmt.Fprintf(&b, "%s main text: %d pages, precision %.4f, recall %.4f, F1 %.4f\n",
+		r.Set, r.Pages, r.Precision, r.Recall, r.F1)
 	if worst > 0 {
 		fmt.Fprintf(&b, "worst pages (precision, recall):\n")
 		for _, res := range r.Worst(worst) {
-			fmt.Fprintf(&b, "  P %.2f  R %.2f  %s  %s", res.Precision, res.Recall, res.ID[:min(12, len(res.ID))], res.URL)
+			id := res.ID
+			if r.Set == Scrapinghub {
+				id = id[:min(12, len(id))] // a long hash
+			}
+			fmt.Fprintf(&b, "  P %.2f  R %.2f  %s  %s", res.Precision, res.Recall, id, res.URL)
 			if res.Err != "" {
 				fmt.Fprintf(&b, "  (%s)", res.Err)
 			}

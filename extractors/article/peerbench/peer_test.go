@@ -29,17 +29,19 @@ func TestPeerScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, x := range []struct {
-		name string
-		text extracteval.TextExtractor
-		meta extracteval.MetaExtractor
+		name   string
+		text   extracteval.TextExtractor
+		sniffs extracteval.TextExtractor // for pages without a header
+		meta   extracteval.MetaExtractor
 	}{
-		{"accordwatch", extracteval.ArticleText, extracteval.ArticleMetadata},
-		{"go-readability/v2", PeerText, PeerMetadata},
+		{"accordwatch", extracteval.ArticleText, extracteval.ArticleTextSniffed, extracteval.ArticleMetadata},
+		{"go-readability/v2", PeerText, PeerText, PeerMetadata},
 	} {
-		tr := extracteval.ScoreText(text, x.text)
+		tr := extracteval.ScoreText(extracteval.Scrapinghub, text, x.text)
+		fr := extracteval.ScoreText(extracteval.Fundus, extracteval.FundusText(meta), x.sniffs)
 		mr := extracteval.ScoreMetadata(meta, x.meta)
-		t.Logf("%-18s scrapinghub P %.4f R %.4f F1 %.4f | fundus title %.3f date %.3f authors %.3f",
-			x.name, tr.Precision, tr.Recall, tr.F1, mr.Title, mr.Date, mr.AuthorsRecall)
+		t.Logf("%-18s scrapinghub P %.4f R %.4f F1 %.4f | fundus text P %.4f R %.4f F1 %.4f | fundus title %.3f date %.3f authors %.3f",
+			x.name, tr.Precision, tr.Recall, tr.F1, fr.Precision, fr.Recall, fr.F1, mr.Title, mr.Date, mr.AuthorsRecall)
 	}
 }
 
