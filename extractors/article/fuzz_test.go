@@ -60,6 +60,10 @@ func FuzzExtract(f *testing.F) {
 		{"<plaintext><p>not a tag</p>", ""},
 		{"<textarea><p>inside textarea</p></textarea><template><p>inside template</p></template>", ""},
 		{"<svg><p>foreign</p><script>svg script</script></svg><math><mi>x</mi></math>", ""},
+		{`<body><template id="B:1"></template><div hidden id="S:1"><p>Streamed text of the article, placed late.</p>` +
+			`<template id="B:2"></template></div><div hidden id="S:2"><p>nested</p></div><div hidden id="S:"></div></body>`, ""},
+		{`<body><div id=root></div><script>x.push({"html":"\u003cp\u003e` + strings.Repeat("Hydrated text, ", 30) +
+			`\u003c/p\u003e","s":"\"\u003cp\u003e"});self.__next_f.push([1,"{\"c\":\"\\u003cp\u003e\"}"])</script></body>`, ""},
 	} {
 		f.Add([]byte(s.body), s.contentType)
 	}
