@@ -23,12 +23,14 @@ var (
 		"masthead", "navbar", "nav-", "skip-", "modal", "overlay", "login", "donate", "more-stories", "readmore",
 		"read-more", "readnext", "read-next", "tags"}
 	// maybe rescues containers whose class also says they hold content.
-	maybe = words{"and", "article", "body", "column", "content", "main", "shadow", "story", "entry"}
+	// "paywalled" marks the article text that a paywall would hide, not
+	// the paywall's box.
+	maybe = words{"and", "article", "body", "column", "content", "main", "shadow", "story", "entry", "paywalled"}
 	// always marks containers that are removed even when maybe matches,
 	// unless they hold a large amount of unlinked paragraph text (which
 	// happens with layout classes such as "content has-sidebar").
 	always = words{"comment", "disqus", "cookie", "consent", "gdpr", "newsletter", "share", "social", "outbrain",
-		"taboola", "related", "sidebar", "breadcrumb", "subscribe", "promo", "paywall", "recommend", "mostread",
+		"taboola", "related", "sidebar", "breadcrumb", "subscribe", "promo", "recommend", "mostread",
 		"most-read", "advert"}
 	// dialog marks consent banners and modal dialogs: removed however much
 	// text they hold (a cookie policy is long and unlinked), unless they
@@ -217,6 +219,7 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 	if (dialog.in(key) || hasToken(key, "cmp")) && !holdsArticle(n) {
 		return true
 	}
+	key = layoutSidebar(key)
 	if always.in(key) {
 		return !isSubstantial(n)
 	}
@@ -224,6 +227,30 @@ func isBoilerplate(n *html.Node, strict bool) bool {
 		return !isSubstantial(n)
 	}
 	return false
+}
+
+// sidebarLayout marks, next to "sidebar", a token that names a page
+// layout with a sidebar rather than the sidebar itself.
+var sidebarLayout = words{"grid", "layout", "has-", "with-"}
+
+// layoutSidebar returns the class and id key without the "sidebar" of
+// tokens that name a layout with a sidebar ("sidebar-grid__container",
+// "has-sidebar") or its content part ("main-sidebar__content"), so that
+// they are judged by their other words.
+func layoutSidebar(key string) string {
+	if !strings.Contains(key, "sidebar") {
+		return key
+	}
+	toks := strings.Fields(key)
+	for i, tok := range toks {
+		if !strings.Contains(tok, "sidebar") {
+			continue
+		}
+		if rest := strings.ReplaceAll(tok, "sidebar", ""); sidebarLayout.in(rest) || maybe.in(rest) {
+			toks[i] = rest
+		}
+	}
+	return strings.Join(toks, " ")
 }
 
 // holdsArticle reports whether n contains what marks an article: an <h1>,
@@ -358,7 +385,7 @@ func classWeight(n *html.Node) float64 {
 		if v == "" {
 			continue
 		}
-		if negative.in(v) || hasToken(v, "hid") {
+		if negative.in(layoutSidebar(v)) || hasToken(v, "hid") {
 			w -= 25
 		}
 		if positive.in(singular(v)) {

@@ -193,3 +193,26 @@ func TestExtractHydrationData(t *testing.T) {
 		t.Errorf("RSC payload: Text = %q, want the hydrated article", a.Text)
 	}
 }
+
+func TestExtractPaywalledTextAndSidebarLayouts(t *testing.T) {
+	// "paywalled" marks the article text a paywall would hide, and
+	// "sidebar-grid__content" the content column of a layout with a
+	// sidebar; the first, short chunk of a story split across such
+	// containers is kept. The paywall's own box and the real sidebar go.
+	c1, w1 := paragraphs(1, 2)
+	c2, w2 := paragraphs(3, 8)
+	page := `<html><body><article class="article">` +
+		`<div class="sidebar-grid"><div class="sidebar-grid__container"><div class="sidebar-grid__content article__content">` + c1 + `</div></div></div>` +
+		`<div class="sidebar-grid"><div class="sidebar-grid__container"><div class="sidebar-grid__content article__content">` + c2 + `</div></div>` +
+		`<div class="sidebar"><p>Most read: the ten best things this week, ranked, with pictures.</p></div></div>` +
+		`<div class="paywall"><p>Subscribe now, for one euro a month, to read the rest, and more.</p></div></article></body></html>`
+	a := extractPage(t, page)
+	if a.Text != w1+"\n\n"+w2 {
+		t.Errorf("sidebar layout: Text = %.400q, want both chunks only", a.Text)
+	}
+	page = `<html><body><article class="c-article-body"><div class="c-container__text-width paywalled"><div>` + c1 + `</div></div>` +
+		`<div class="c-container__text-width paywalled"><div>` + c2 + `</div></div></article></body></html>`
+	if a := extractPage(t, page); a.Text != w1+"\n\n"+w2 {
+		t.Errorf("paywalled: Text = %.400q, want both chunks", a.Text)
+	}
+}
