@@ -29,7 +29,7 @@ var (
 	// always marks containers that are removed even when maybe matches,
 	// unless they hold a large amount of unlinked paragraph text (which
 	// happens with layout classes such as "content has-sidebar").
-	always = words{"comment", "disqus", "cookie", "consent", "gdpr", "newsletter", "share", "social", "outbrain",
+	always = words{"comment", "disqus", "newsletter", "share", "social", "outbrain",
 		"taboola", "related", "sidebar", "breadcrumb", "subscribe", "promo", "recommend", "mostread",
 		"most-read", "advert"}
 	// dialog marks consent banners and modal dialogs: removed however much
