@@ -60,12 +60,29 @@ func loadConfig(path string, natsURL, dsn, dataDir string) (config.Config, error
 	return cfg, nil
 }
 
+// storeFlags are the flags of the commands that read the configuration and
+// open the store: --config, --db and --data-dir.
+type storeFlags struct{ config, dsn, dataDir *string }
+
+// addStoreFlags defines the store flags on fs.
+func addStoreFlags(fs *flag.FlagSet) storeFlags {
+	return storeFlags{
+		config:  fs.String("config", DefaultConfig, "configuration file"),
+		dsn:     fs.String("db", "", "store DSN (default: SQLite file in the data dir)"),
+		dataDir: fs.String("data-dir", "", "data directory (default ./data)"),
+	}
+}
+
+// load reads the configuration with the flags applied; natsURL, from a
+// --nats-url flag, may be empty.
+func (sf storeFlags) load(natsURL string) (config.Config, error) {
+	return loadConfig(*sf.config, natsURL, *sf.dsn, *sf.dataDir)
+}
+
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlags("run")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
+	sf := addStoreFlags(fs)
 	natsURL := fs.String("nats-url", "", "external NATS server URL (default: embedded server)")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
 	listen := fs.String("nats-listen", "", "client address of the embedded NATS server (default 127.0.0.1:4222)")
 	metricsAddr := fs.String("metrics-addr", "", `address of /metrics, /healthz and /readyz (default from the config; "-" disables)`)
 	verbose := fs.Bool("v", false, "debug logging (same as --log-level debug)")
@@ -81,7 +98,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath, *natsURL, *dsn, *dataDir)
+	cfg, err := sf.load(*natsURL)
 	if err != nil {
 		return err
 	}
@@ -341,9 +358,7 @@ func clip(s string, n int) string {
 
 func cmdDigest(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("digest")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	sf := addStoreFlags(fs)
 	date := fs.String("date", "", "the day, YYYY-MM-DD, in the digest time zone (default today)")
 	format := fs.String("format", "md", strings.Join(digest.Formats, ", "))
 	out := fs.String("out", "", "write to FILE instead of standard output")
@@ -353,7 +368,7 @@ func cmdDigest(ctx context.Context, args []string, stdout io.Writer) error {
 	if !slices.Contains(digest.Formats, *format) {
 		return fmt.Errorf("%w: --format %q: want one of %s", errUsage, *format, strings.Join(digest.Formats, ", "))
 	}
-	cfg, err := loadConfig(*cfgPath, "", *dsn, *dataDir)
+	cfg, err := sf.load("")
 	if err != nil {
 		return err
 	}

@@ -31,9 +31,9 @@ import (
 // daemon.StoreFeedsInterval).
 
 // feedStore opens the configuration and the store of the feeds commands,
-// with the usual --config, --db and --data-dir flags already parsed.
-func feedStore(ctx context.Context, cfgPath, dsn, dataDir string) (config.Config, *sqlstore.Store, error) {
-	cfg, err := loadConfig(cfgPath, "", dsn, dataDir)
+// with their store flags already parsed.
+func feedStore(ctx context.Context, sf storeFlags) (config.Config, *sqlstore.Store, error) {
+	cfg, err := sf.load("")
 	if err != nil {
 		return config.Config{}, nil, err
 	}
@@ -63,9 +63,7 @@ func checkFeedURL(s string) error {
 // first working feed that the HTML page at URL advertises.
 func cmdFeedsAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("feeds add")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	sf := addStoreFlags(fs)
 	title := fs.String("title", "", "the feed's name (default: its own title)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -77,7 +75,7 @@ func cmdFeedsAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := checkFeedURL(target); err != nil {
 		return fmt.Errorf("%w: feeds add: %v", errUsage, err)
 	}
-	cfg, st, err := feedStore(ctx, *cfgPath, *dsn, *dataDir)
+	cfg, st, err := feedStore(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -274,9 +272,7 @@ func feedLinks(pageURL string, page []byte) ([]feedLink, error) {
 // cmdFeedsRemove removes a feed added with "feeds add" or "feeds import".
 func cmdFeedsRemove(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("feeds remove")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	sf := addStoreFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -284,7 +280,7 @@ func cmdFeedsRemove(ctx context.Context, args []string, stdout io.Writer) error 
 		return fmt.Errorf("%w: feeds remove takes one URL", errUsage)
 	}
 	feedURL := strings.TrimSpace(fs.Arg(0))
-	cfg, st, err := feedStore(ctx, *cfgPath, *dsn, *dataDir)
+	cfg, st, err := feedStore(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -334,9 +330,7 @@ type outline struct {
 // cmdFeedsExport writes every feed, configured and added, as OPML 2.0.
 func cmdFeedsExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("feeds export")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	sf := addStoreFlags(fs)
 	out := fs.String("out", "", "write to FILE instead of standard output")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -344,7 +338,7 @@ func cmdFeedsExport(ctx context.Context, args []string, stdout io.Writer) error 
 	if fs.NArg() != 0 {
 		return fmt.Errorf("%w: feeds export takes no arguments", errUsage)
 	}
-	cfg, st, err := feedStore(ctx, *cfgPath, *dsn, *dataDir)
+	cfg, st, err := feedStore(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -389,9 +383,7 @@ func cmdFeedsExport(ctx context.Context, args []string, stdout io.Writer) error 
 // without fetching them, and reports how many were new.
 func cmdFeedsImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("feeds import")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	sf := addStoreFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -407,7 +399,7 @@ func cmdFeedsImport(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("feeds import: %s: %w", file, err)
 	}
-	cfg, st, err := feedStore(ctx, *cfgPath, *dsn, *dataDir)
+	cfg, st, err := feedStore(ctx, sf)
 	if err != nil {
 		return err
 	}

@@ -47,14 +47,12 @@ const (
 // store.
 func cmdFeedsList(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("feeds list")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	sf := addStoreFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	cfg, err := loadConfig(*cfgPath, "", *dsn, *dataDir)
+	cfg, err := sf.load("")
 	if err != nil {
 		return err
 	}

@@ -25,10 +25,8 @@ import (
 // Running it again with the same rules publishes nothing.
 func cmdReanalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reanalyze")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
+	sf := addStoreFlags(fs)
 	natsURL := fs.String("nats-url", "", "NATS server URL (default: the configured one, else the embedded server's listen address)")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
 	sinceFlag := fs.String("since", "", "only the articles published since DATE: YYYY-MM-DD (UTC) or RFC 3339 (default: all)")
 	quiet := fs.Bool("quiet", false, "no progress bar (there is none either when standard error is not a terminal)")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
@@ -45,7 +43,7 @@ func cmdReanalyze(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return fmt.Errorf("%w: --since: %v", errUsage, err)
 		}
 	}
-	cfg, err := loadConfig(*cfgPath, *natsURL, *dsn, *dataDir)
+	cfg, err := sf.load(*natsURL)
 	if err != nil {
 		return err
 	}

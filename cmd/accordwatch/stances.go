@@ -18,9 +18,7 @@ import (
 // the end of a day (default: now) in the configured time zone.
 func cmdStances(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("stances")
-	cfgPath := fs.String("config", DefaultConfig, "configuration file")
-	dsn := fs.String("db", "", "store DSN (default: SQLite file in the data dir)")
-	dataDir := fs.String("data-dir", "", "data directory (default ./data)")
+	sf := addStoreFlags(fs)
 	accord := fs.String("accord", "", "only this accord (ID, e.g. paris-call)")
 	asOf := fs.String("as-of", "", "the stances as they stood at the end of this day, YYYY-MM-DD, in the configured time zone (default now)")
 	format := fs.String("format", "table", "table, json or csv")
@@ -33,7 +31,7 @@ func cmdStances(ctx context.Context, args []string, stdout io.Writer) error {
 	if !slices.Contains([]string{"table", "json", "csv"}, *format) {
 		return fmt.Errorf("%w: --format %q: want table, json or csv", errUsage, *format)
 	}
-	cfg, err := loadConfig(*cfgPath, "", *dsn, *dataDir)
+	cfg, err := sf.load("")
 	if err != nil {
 		return err
 	}
