@@ -192,12 +192,8 @@ feeds:
 		return c
 	}
 	idle := func() bool {
-		c, err := js.Consumer(ctx, bus.StreamName, sink.ConsumerName)
-		if err != nil {
-			return false
-		}
-		info, err := c.Info(ctx)
-		return err == nil && info.NumPending == 0 && info.NumAckPending == 0
+		ok, err := sink.CaughtUp(ctx, js)
+		return err == nil && ok
 	}
 	deadline = time.Now().Add(60 * time.Second)
 	for !(count(events.KindArticle) >= uint64(n) && count(events.KindChange) >= uint64(n) && idle()) {

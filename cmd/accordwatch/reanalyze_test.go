@@ -38,6 +38,7 @@ type reanalyzeEnv struct {
 	dsn    string
 	store  store.Store
 	pub    *bus.Publisher
+	js     jetstream.JetStream
 	stream jetstream.Stream
 	cons   jetstream.Consumer
 	sink   *sink.Sink
@@ -77,7 +78,7 @@ func newReanalyzeEnv(t *testing.T) *reanalyzeEnv {
 	t.Cleanup(func() { st.Close() })
 	pub := bus.NewPublisher(js)
 	e := &reanalyzeEnv{
-		url: ns.ClientURL(), dsn: dsn, store: st, pub: pub, stream: stream, cons: cons,
+		url: ns.ClientURL(), dsn: dsn, store: st, pub: pub, js: js, stream: stream, cons: cons,
 		sink: &sink.Sink{Store: st, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Stats: &stats.Counters{}},
 	}
 	e.startSink(t)
@@ -111,15 +112,15 @@ func (e *reanalyzeEnv) settle(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		info, err := e.cons.Info(context.Background())
+		ok, err := sink.CaughtUp(context.Background(), e.js)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.NumPending == 0 && info.NumAckPending == 0 {
+		if ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the sink did not catch up: %d pending, %d unacknowledged", info.NumPending, info.NumAckPending)
+			t.Fatal("the sink did not catch up")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

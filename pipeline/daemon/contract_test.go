@@ -105,12 +105,8 @@ func waitIdle(t *testing.T, d *Daemon, n int64) {
 	ctx := context.Background()
 	waitFor(t, fmt.Sprintf("%d items processed", n), 60*time.Second, func() bool { return d.Stats.Get("items_processed") >= n })
 	waitFor(t, "sink idle", 30*time.Second, func() bool {
-		cons, err := d.JS.Consumer(ctx, bus.StreamName, sink.ConsumerName)
-		if err != nil {
-			return false
-		}
-		info, err := cons.Info(ctx)
-		return err == nil && info.NumPending == 0 && info.NumAckPending == 0
+		ok, err := sink.CaughtUp(ctx, d.JS)
+		return err == nil && ok
 	})
 }
 

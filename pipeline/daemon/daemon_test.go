@@ -22,6 +22,7 @@ import (
 	"github.com/accordwatch/accordwatch/pipeline/config"
 	"github.com/accordwatch/accordwatch/pipeline/digest"
 	"github.com/accordwatch/accordwatch/pipeline/events"
+	"github.com/accordwatch/accordwatch/pipeline/sink"
 	"github.com/accordwatch/accordwatch/store"
 )
 
@@ -288,12 +289,8 @@ func TestEndToEnd(t *testing.T) {
 	// Conditional GET: the next poll gets a 304, fetches no article and
 	// publishes nothing.
 	waitFor(t, "sink idle", 10*time.Second, func() bool {
-		cons, err := d.JS.Consumer(ctx, bus.StreamName, "sink")
-		if err != nil {
-			return false
-		}
-		info, err := cons.Info(ctx)
-		return err == nil && info.NumPending == 0 && info.NumAckPending == 0
+		ok, err := sink.CaughtUp(ctx, d.JS)
+		return err == nil && ok
 	})
 	stream, err := d.JS.Stream(ctx, bus.StreamName)
 	if err != nil {

@@ -24,6 +24,12 @@ import (
 // testSink returns a Sink on a fresh SQLite store that publishes to the
 // event stream of an embedded NATS server, and that stream.
 func testSink(t *testing.T) (*Sink, jetstream.Stream) {
+	s, stream, _ := testSinkJS(t)
+	return s, stream
+}
+
+// testSinkJS is testSink, which also returns the JetStream context.
+func testSinkJS(t *testing.T) (*Sink, jetstream.Stream, jetstream.JetStream) {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := bus.StartEmbedded(bus.EmbeddedOptions{Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
@@ -57,7 +63,7 @@ func testSink(t *testing.T) (*Sink, jetstream.Stream) {
 		Publisher: bus.NewPublisher(js),
 		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Stats:     &stats.Counters{},
-	}, stream
+	}, stream, js
 }
 
 // published returns the messages in the stream: those the sink published.
